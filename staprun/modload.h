@@ -1,0 +1,19 @@
+/* modload.h - put a module into the kernel and take it out, and say
+ * plainly why the kernel refused when it does. */
+#ifndef STAPRUN_MODLOAD_H
+#define STAPRUN_MODLOAD_H
+
+/* Load the module file at path with the given parameter string ("" for
+ * none).  Returns 0 or a negative errno; on failure a message naming the
+ * cause has been printed to stderr. */
+int modload_insert(const char *path, const char *params);
+
+/* Unload the module called name.  Returns 0 or a negative errno, after
+ * printing why. */
+int modload_remove(const char *name);
+
+/* The module name a .ko file will load as: its basename without ".ko",
+ * with '-' turned into '_' as the kernel does.  Writes into buf. */
+const char *modload_name_of(const char *path, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,164 @@
+/* diag.c - formatting and counting of translator diagnostics.
+ *
+ * Contract: every message goes to stderr in one format (see diag.h); errors
+ * are counted so the driver can exit 1 after a pass that reported any; after
+ * max_errors errors one last line says so and further errors are dropped.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct tag_info {
+	const char *name;
+	const char *kind;   /* what the message calls itself: "parse error" ... */
+};
+
+static const struct tag_info tags[] = {
+	[D_USAGE] = { "D_USAGE", "error" },
+	[D_NOT_IMPLEMENTED] = { "D_NOT_IMPLEMENTED", "error" },
+	[D_IO] = { "D_IO", "error" },
+	[D_LEX_BAD_CHAR] = { "D_LEX_BAD_CHAR", "parse error" },
+	[D_LEX_UNTERMINATED_STRING] = { "D_LEX_UNTERMINATED_STRING", "parse error" },
+	[D_LEX_UNTERMINATED_COMMENT] = { "D_LEX_UNTERMINATED_COMMENT", "parse error" },
+	[D_LEX_UNTERMINATED_EMBEDDED] = { "D_LEX_UNTERMINATED_EMBEDDED", "parse error" },
+	[D_LEX_BAD_ESCAPE] = { "D_LEX_BAD_ESCAPE", "parse error" },
+	[D_LEX_NUMBER_TOO_LARGE] = { "D_LEX_NUMBER_TOO_LARGE", "parse error" },
+	[D_LEX_BAD_NUMBER] = { "D_LEX_BAD_NUMBER", "parse error" },
+	[D_LEX_NO_ARG] = { "D_LEX_NO_ARG", "parse error" },
+	[D_PP_BAD_CONDITION] = { "D_PP_BAD_CONDITION", "parse error" },
+	[D_PP_UNCLOSED] = { "D_PP_UNCLOSED", "parse error" },
+	[D_PP_STRAY] = { "D_PP_STRAY", "parse error" },
+	[D_MACRO_UNDEFINED] = { "D_MACRO_UNDEFINED", "parse error" },
+	[D_MACRO_ARGCOUNT] = { "D_MACRO_ARGCOUNT", "parse error" },
+	[D_MACRO_RECURSIVE] = { "D_MACRO_RECURSIVE", "parse error" },
+	[D_MACRO_REDEFINED] = { "D_MACRO_REDEFINED", "parse error" },
+	[D_MACRO_BAD_DEFINE] = { "D_MACRO_BAD_DEFINE", "parse error" },
+	[D_PARSE_EXPECTED] = { "D_PARSE_EXPECTED", "parse error" },
+	[D_PARSE_UNCLOSED] = { "D_PARSE_UNCLOSED", "parse error" },
+	[D_PARSE_TOO_DEEP] = { "D_PARSE_TOO_DEEP", "parse error" },
+	[D_PARSE_EMBEDDED_NEEDS_GURU] = { "D_PARSE_EMBEDDED_NEEDS_GURU", "parse error" },
+	[D_PARSE_BAD_PROBE_POINT] = { "D_PARSE_BAD_PROBE_POINT", "parse error" },
+	[D_PARSE_BAD_DECL] = { "D_PARSE_BAD_DECL", "parse error" },
+	[D_PARSE_TOO_MANY_ERRORS] = { "D_PARSE_TOO_MANY_ERRORS", "error" },
+};
+_Static_assert(sizeof(tags) / sizeof(tags[0]) == DIAG_TAG_COUNT,
+	       "every diag_tag needs a row in tags[]");
+
+static bool quiet_warnings;
+static bool strict_warnings;
+static int error_cap = 20;
+static int errors;
+static bool capped;
+
+void diag_configure(bool suppress_warnings, bool warnings_are_errors, int max_errors)
+{
+	quiet_warnings = suppress_warnings;
+	strict_warnings = warnings_are_errors;
+	if (max_errors > 0)
+		error_cap = max_errors;
+}
+
+const char *diag_tag_name(enum diag_tag tag)
+{
+	return tags[tag].name;
+}
+
+int diag_error_count(void)
+{
+	return errors;
+}
+
+bool diag_too_many(void)
+{
+	return capped;
+}
+
+/* Print the line `line` of src and a caret under column col.  Tabs in the
+ * prefix are kept so the caret lines up in a terminal. */
+static void print_source_line(const struct source *src, int line, int col)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return;
+		p = nl + 1;
+	}
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	fprintf(stderr, " %.*s\n ", (int)(eol - p), p);
+	for (int c = 1; c < col && p + c - 1 < eol; c++)
+		fputc(p[c - 1] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+}
+
+static void print_pos(const struct srcpos *pos)
+{
+	if (pos && pos->src)
+		fprintf(stderr, "%s:%d:%d: ", pos->src->name, pos->line, pos->col);
+	else
+		fputs("stap: ", stderr);
+}
+
+static bool count_and_check(enum diag_severity *sev)
+{
+	if (*sev == SEV_WARNING) {
+		if (quiet_warnings && !strict_warnings)
+			return false;
+		if (strict_warnings)
+			*sev = SEV_ERROR;
+	}
+	if (*sev != SEV_ERROR)
+		return true;
+	if (capped)
+		return false;
+	if (++errors > error_cap) {
+		capped = true;
+		fprintf(stderr, "stap: too many errors (%d), stopping [%s]\n", error_cap,
+			tags[D_PARSE_TOO_MANY_ERRORS].name);
+		return false;
+	}
+	return true;
+}
+
+static void vreport(enum diag_severity sev, enum diag_tag tag, const struct srcpos *pos,
+		    const struct srcpos *other, const char *other_what,
+		    const char *fmt, va_list ap)
+{
+	if (!count_and_check(&sev))
+		return;
+	print_pos(pos);
+	const char *kind = sev == SEV_ERROR ? tags[tag].kind
+			 : sev == SEV_WARNING ? "warning" : "note";
+	fprintf(stderr, "%s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " [%s]\n", tags[tag].name);
+	if (pos && pos->src && pos->line > 0)
+		print_source_line(pos->src, pos->line, pos->col);
+	if (other && other->src) {
+		fprintf(stderr, "%s:%d:%d: note: %s\n", other->src->name, other->line,
+			other->col, other_what);
+		print_source_line(other->src, other->line, other->col);
+	}
+}
+
+void diag_report(enum diag_severity sev, enum diag_tag tag, const struct srcpos *pos,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(sev, tag, pos, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_report2(enum diag_severity sev, enum diag_tag tag, const struct srcpos *pos,
+		  const struct srcpos *other, const char *other_what, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(sev, tag, pos, other, other_what, fmt, ap);
+	va_end(ap);
+}
