@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -203,6 +204,8 @@ void cli_usage(FILE *out)
 			o->needs_pass == FUTURE ? " (not implemented yet)" : "");
 	}
 	fputs("\nScript arguments after FILE or SCRIPT are $1..$N (raw) and @1..@N (strings).\n", out);
+	fprintf(out, "Tapset library: %s\nRuntime sources: %s\n", paths_tapset_dir(),
+		paths_runtime_dir(NULL));
 }
 
 static void usage_error(const char *fmt, const char *what)
@@ -463,14 +466,17 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 		cli_version(stdout);
 		return CLI_EXIT_OK;
 	}
+	bool refused = false;
 	for (int i = 0; i < OPT_COUNT; i++) {
 		if (seen[i] && opts[i].needs_pass > passes_built) {
 			char buf[64];
 			fprintf(stderr, "stap: option %s is not implemented yet\n",
 				option_display(i, buf, sizeof(buf)));
-			return CLI_EXIT_FAIL;
+			refused = true;
 		}
 	}
+	if (refused)
+		return CLI_EXIT_FAIL;
 	if (s->runtime != RUNTIME_KERNEL) {
 		fprintf(stderr, "stap: --runtime=%s is not implemented yet\n",
 			s->runtime == RUNTIME_BPF ? "bpf" : "dyninst");

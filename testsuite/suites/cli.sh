@@ -1,0 +1,64 @@
+#!/bin/bash
+# cli.sh - the stap and staprun command lines: help, version, bad options,
+# options whose feature is not built yet.
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+# expect_run NAME WANT_RC PATTERN STREAM -- CMD...
+#   run CMD; PASS when it exits WANT_RC and STREAM (out|err) matches PATTERN.
+expect_run() {
+	local name=$1 want_rc=$2 pattern=$3 stream=$4
+	shift 5
+	local out err rc
+	out=$(mktemp) err=$(mktemp)
+	timeout 20 "$@" >"$out" 2>"$err"
+	rc=$?
+	local text
+	if [ "$stream" = out ]; then text=$(cat "$out"); else text=$(cat "$err"); fi
+	if [ "$rc" -ne "$want_rc" ]; then
+		fail "cli/$name" "exit status $rc, expected $want_rc" "$(head -5 "$err")"
+	elif ! grep -qE -- "$pattern" <<<"$text"; then
+		fail "cli/$name" "std$stream does not match /$pattern/" "$(head -5 "$out" "$err")"
+	elif sanitizer_report "$err"; then
+		fail "cli/$name" "sanitizer report" "$(head -5 "$err")"
+	else
+		pass "cli/$name"
+	fi
+	rm -f "$out" "$err"
+}
+
+expect_run help_long 0 '^Usage: stap' out -- "$STAP" --help
+expect_run help_short 0 '^Usage: stap' out -- "$STAP" -h
+expect_run help_lists_every_letter 0 ' -e SCRIPT.* -E SCRIPT|-e SCRIPT' out -- "$STAP" --help
+expect_run version_long 0 'SystemTap in C.*version [0-9]' out -- "$STAP" --version
+expect_run version_short 0 'SystemTap in C.*version [0-9]' out -- "$STAP" -V
+expect_run unknown_long_option 1 "unknown option '--no-such-option'" err -- "$STAP" --no-such-option
+expect_run unknown_option_prints_usage 1 '^Usage: stap' err -- "$STAP" --no-such-option
+expect_run unknown_short_option 1 "unknown option '-j'" err -- "$STAP" -j
+expect_run missing_argument 1 "requires an argument" err -- "$STAP" -e
+expect_run bad_pass_number 1 "invalid pass number '9'" err -- "$STAP" -p9 -e 'probe begin {}'
+expect_run no_script 1 "no script given" err -- "$STAP"
+expect_run bad_module_name 1 "invalid module name" err -- "$STAP" -m 'a-b' -e 'probe begin {}'
+expect_run bad_runtime 1 "invalid runtime 'wasm'" err -- "$STAP" --runtime=wasm -e 'probe begin {}'
+expect_run bad_privilege 1 "invalid privilege level" err -- "$STAP" --privilege=root -e 'probe begin {}'
+expect_run bad_vp 1 "invalid --vp" err -- "$STAP" --vp=9x -e 'probe begin {}'
+# Options whose features are not built: refused, never ignored.
+expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
+expect_run future_bulk 1 "option -b is not implemented yet" err -- "$STAP" -b -e 'probe begin {}'
+expect_run future_server 1 "option --use-server is not implemented yet" err -- "$STAP" --use-server -e 'probe begin {}'
+expect_run future_bpf 1 "not implemented yet" err -- "$STAP" --bpf -e 'probe begin {}'
+# Every option the help lists is accepted by the parser (a refusal, if
+# any, is "not implemented yet", never "unknown option").
+while read -r opt; do
+	out=$("$STAP" "$opt" 2>&1 </dev/null)
+	if grep -q "unknown option" <<<"$out"; then
+		fail "cli/help_option_known$opt" "$opt listed in --help but unknown" "$out"
+	fi
+done < <("$STAP" --help | grep -oE '^  (-[A-Za-z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+')
+pass "cli/every_help_option_is_parsed"
+
+expect_run staprun_help 0 '^Usage: staprun' out -- "$STAPRUN" -h
+expect_run staprun_version 0 'staprun .*version' out -- "$STAPRUN" -V
+expect_run staprun_no_module 1 'no module given' err -- "$STAPRUN"
+expect_run staprun_missing_file 1 'cannot open module /nonexistent.ko' err -- "$STAPRUN" -L /nonexistent.ko
+expect_run staprun_bad_param 1 "is not global=value" err -- "$STAPRUN" -L /dev/null junk
