@@ -1,0 +1,47 @@
+# lib.sh - timing helpers shared by the benchmarks (sourced).
+#
+# Timings on these machines are noisy: every figure is the median of
+# RUNS runs (default 5), and comparisons are printed as ratios.
+
+RUNS=${RUNS:-5}
+
+# now_ns: monotonic-enough wall clock in nanoseconds.
+now_ns() { date +%s%N; }
+
+# median_ms CMD...: run CMD $RUNS times (output discarded), print the
+# median wall time in milliseconds with one decimal.  A failing run is
+# reported on stderr and makes the function return 1.
+median_ms() {
+	local times=() i start end
+	for ((i = 0; i < RUNS; i++)); do
+		start=$(now_ns)
+		if ! "$@" >/dev/null 2>&1; then
+			echo "bench: command failed: $*" >&2
+			return 1
+		fi
+		end=$(now_ns)
+		times+=($(( (end - start) / 1000 )))
+	done
+	printf '%s\n' "${times[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'
+}
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# find_stap: our stap (build/ first, then an in-tree build).
+find_stap() {
+	local top=$1
+	for s in "${STAP:-}" "$top/build/translator/stap" "$top/translator/stap"; do
+		[ -n "$s" ] && [ -x "$s" ] && { echo "$s"; return 0; }
+	done
+	echo "bench: no stap built (run make first)" >&2
+	return 1
+}
+
+# peer_stap: Debian's systemtap 4.8, or empty when not installed.
+peer_stap() { [ -x /usr/bin/stap ] && echo /usr/bin/stap; }
+
+# vm_release: the Debian kernel release the test VM runs (the peer needs
+# -r for a kernel whose headers are installed).
+vm_release() { "$1/testsuite/vm/kernel.sh" --print-release 2>/dev/null; }
