@@ -164,6 +164,17 @@ void strlist_push(struct strlist *l, const char *s)
 	l->items[l->count++] = s;
 }
 
+void cli_release(struct session *s)
+{
+	struct strlist *lists[] = { &s->extra_scripts, &s->include_dirs, &s->c_defines,
+				    &s->make_opts, &s->global_inits, &s->modinfo,
+				    &s->objects, &s->remotes };
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		free(lists[i]->items);
+		*lists[i] = (struct strlist){ 0 };
+	}
+}
+
 void cli_version(FILE *out)
 {
 	fprintf(out,

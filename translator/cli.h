@@ -23,6 +23,9 @@ enum cli_result {
  * feature needs a later pass is refused as not implemented yet. */
 enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_built);
 
+/* Free what cli_parse() allocated in the session. */
+void cli_release(struct session *s);
+
 void cli_usage(FILE *out);
 void cli_version(FILE *out);
 

@@ -25,21 +25,32 @@ static const char *const pass_names[] = {
 	[1] = "parse", [2] = "elaborate", [3] = "translate", [4] = "compile", [5] = "run",
 };
 
-int main(int argc, char **argv)
+/* Run the passes the session asks for; returns the exit status. */
+static int run_passes(struct session *s)
 {
-	struct session s = { 0 };
-
-	switch (cli_parse(&s, argc, argv, PASSES_BUILT)) {
-	case CLI_RUN:
-		break;
-	case CLI_EXIT_OK:
-		return 0;
-	case CLI_EXIT_FAIL:
-		return 1;
-	}
-	diag_configure(s.suppress_warnings, s.warnings_as_errors, 0);
+	diag_configure(s->suppress_warnings, s->warnings_as_errors, 0);
 
 	fprintf(stderr, "stap: pass %d (%s) is not implemented yet\n", PASSES_BUILT + 1,
 		pass_names[PASSES_BUILT + 1]);
 	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct session s = { 0 };
+	int rc = 1;
+
+	switch (cli_parse(&s, argc, argv, PASSES_BUILT)) {
+	case CLI_RUN:
+		rc = run_passes(&s);
+		break;
+	case CLI_EXIT_OK:
+		rc = 0;
+		break;
+	case CLI_EXIT_FAIL:
+		rc = 1;
+		break;
+	}
+	cli_release(&s);
+	return rc;
 }
