@@ -1,6 +1,7 @@
 /* diag.c - formatting and counting of translator diagnostics.
  *
- * Contract: every message goes to stderr in one format (see diag.h); errors
+ * Contract: every message goes to stderr (or the stream set by
+ * diag_set_stream) in one format (see diag.h); errors
  * are counted so the driver can exit 1 after a pass that reported any; after
  * max_errors errors one last line says so and further errors are dropped.
  */
@@ -42,9 +43,22 @@ static const struct tag_info tags[] = {
 	[D_PARSE_BAD_PROBE_POINT] = { "D_PARSE_BAD_PROBE_POINT", "parse error" },
 	[D_PARSE_BAD_DECL] = { "D_PARSE_BAD_DECL", "parse error" },
 	[D_PARSE_TOO_MANY_ERRORS] = { "D_PARSE_TOO_MANY_ERRORS", "error" },
+	[D_PARSE_EMPTY_SCRIPT] = { "D_PARSE_EMPTY_SCRIPT", "parse error" },
 };
 _Static_assert(sizeof(tags) / sizeof(tags[0]) == DIAG_TAG_COUNT,
 	       "every diag_tag needs a row in tags[]");
+
+static FILE *stream;
+
+static FILE *out(void)
+{
+	return stream ? stream : stderr;
+}
+
+void diag_set_stream(FILE *f)
+{
+	stream = f;
+}
 
 static bool quiet_warnings;
 static bool strict_warnings;
@@ -63,6 +77,12 @@ void diag_configure(bool suppress_warnings, bool warnings_are_errors, int max_er
 const char *diag_tag_name(enum diag_tag tag)
 {
 	return tags[tag].name;
+}
+
+void diag_reset(void)
+{
+	errors = 0;
+	capped = false;
 }
 
 int diag_error_count(void)
@@ -89,18 +109,28 @@ static void print_source_line(const struct source *src, int line, int col)
 	const char *eol = memchr(p, '\n', (size_t)(end - p));
 	if (!eol)
 		eol = end;
-	fprintf(stderr, " %.*s\n ", (int)(eol - p), p);
+	/* A long line shows a window around the caret. */
+	const char *lead = "";
+	if (col > 100 && eol - p > 160) {
+		p += col - 80;
+		col = 80;
+		lead = "...";
+	}
+	const char *tail = eol - p > 160 ? "..." : "";
+	if (*tail)
+		eol = p + 160;
+	fprintf(out(), " %s%.*s%s\n %s", lead, (int)(eol - p), p, tail, *lead ? "   " : "");
 	for (int c = 1; c < col && p + c - 1 < eol; c++)
-		fputc(p[c - 1] == '\t' ? '\t' : ' ', stderr);
-	fputs("^\n", stderr);
+		fputc(p[c - 1] == '\t' ? '\t' : ' ', out());
+	fputs("^\n", out());
 }
 
 static void print_pos(const struct srcpos *pos)
 {
 	if (pos && pos->src)
-		fprintf(stderr, "%s:%d:%d: ", pos->src->name, pos->line, pos->col);
+		fprintf(out(), "%s:%d:%d: ", pos->src->name, pos->line, pos->col);
 	else
-		fputs("stap: ", stderr);
+		fputs("stap: ", out());
 }
 
 static bool count_and_check(enum diag_severity *sev)
@@ -117,7 +147,7 @@ static bool count_and_check(enum diag_severity *sev)
 		return false;
 	if (++errors > error_cap) {
 		capped = true;
-		fprintf(stderr, "stap: too many errors (%d), stopping [%s]\n", error_cap,
+		fprintf(out(), "stap: too many errors (%d), stopping [%s]\n", error_cap,
 			tags[D_PARSE_TOO_MANY_ERRORS].name);
 		return false;
 	}
@@ -133,13 +163,13 @@ static void vreport(enum diag_severity sev, enum diag_tag tag, const struct srcp
 	print_pos(pos);
 	const char *kind = sev == SEV_ERROR ? tags[tag].kind
 			 : sev == SEV_WARNING ? "warning" : "note";
-	fprintf(stderr, "%s: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " [%s]\n", tags[tag].name);
+	fprintf(out(), "%s: ", kind);
+	vfprintf(out(), fmt, ap);
+	fprintf(out(), " [%s]\n", tags[tag].name);
 	if (pos && pos->src && pos->line > 0)
 		print_source_line(pos->src, pos->line, pos->col);
 	if (other && other->src) {
-		fprintf(stderr, "%s:%d:%d: note: %s\n", other->src->name, other->line,
+		fprintf(out(), "%s:%d:%d: note: %s\n", other->src->name, other->line,
 			other->col, other_what);
 		print_source_line(other->src, other->line, other->col);
 	}

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* A source buffer: the user script, a -E script, or a tapset file. */
 struct source {
@@ -70,8 +71,13 @@ enum diag_tag {
 	D_PARSE_BAD_PROBE_POINT,
 	D_PARSE_BAD_DECL,
 	D_PARSE_TOO_MANY_ERRORS,
+	D_PARSE_EMPTY_SCRIPT, /* a user script with no declarations */
 	DIAG_TAG_COUNT
 };
+
+/* Where diagnostics go: stderr unless set (a fuzz target sends them to
+ * /dev/null; they are still formatted). NULL means stderr. */
+void diag_set_stream(FILE *f);
 
 /* Options that shape how diagnostics behave (-w, -W, error cap). */
 void diag_configure(bool suppress_warnings, bool warnings_are_errors, int max_errors);
@@ -88,6 +94,10 @@ void diag_report2(enum diag_severity sev, enum diag_tag tag, const struct srcpos
 
 #define diag_error(tag, pos, ...) diag_report(SEV_ERROR, (tag), (pos), __VA_ARGS__)
 #define diag_warning(tag, pos, ...) diag_report(SEV_WARNING, (tag), (pos), __VA_ARGS__)
+
+/* Forget the errors counted so far (a fresh run in the same process, as a
+ * fuzz target does). */
+void diag_reset(void);
 
 /* Error count so far (warnings promoted by -W count as errors). */
 int diag_error_count(void);

@@ -1,7 +1,7 @@
 /* main.c - the stap driver: parse the command line, then run the passes
  * in order, stopping after -pN or at the first pass that reports an error.
  *
- *   1 parse      script text -> AST            (not built yet)
+ *   1 parse      script text -> AST            (pass1.c)
  *   2 elaborate  AST + tapsets -> typed program (not built yet)
  *   3 translate  program -> C source            (not built yet)
  *   4 build      C source -> cached .ko         (not built yet)
@@ -15,24 +15,58 @@
 #include "arena.h"
 #include "cli.h"
 #include "diag.h"
+#include "pass1.h"
 #include "session.h"
+#include "stats.h"
+#include "unparse.h"
 
 /* The highest pass this build implements: options whose feature needs a
  * later pass are refused by the command line as not implemented yet. */
-#define PASSES_BUILT 0
+#define PASSES_BUILT 1
 
 static const char *const pass_names[] = {
 	[1] = "parse", [2] = "elaborate", [3] = "translate", [4] = "compile", [5] = "run",
 };
 
+/* Pass 1; prints the -v line.  Returns 0 or 1. */
+static int run_pass1(struct pass1 *p1, const struct session *s, struct program **prog)
+{
+	struct stats_mark mark;
+	stats_start(&mark);
+	int rc = pass1_run(p1, prog);
+	if (s->verbose[0] > 0 && rc == 0) {
+		char usage[256];
+		stats_format(&mark, usage, sizeof(usage));
+		fprintf(stderr, "Pass 1: parsed user script and %d library scripts %s.\n",
+			pass1_library_files(p1), usage);
+	}
+	if (rc)
+		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+	return rc;
+}
+
 /* Run the passes the session asks for; returns the exit status. */
 static int run_passes(struct session *s)
 {
+	static char outbuf[1 << 16];
 	diag_configure(s->suppress_warnings, s->warnings_as_errors, 0);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-	fprintf(stderr, "stap: pass %d (%s) is not implemented yet\n", PASSES_BUILT + 1,
-		pass_names[PASSES_BUILT + 1]);
-	return 1;
+	struct arena *a = arena_new();
+	struct pass1 *p1 = pass1_new(a, s, 0);
+	struct program *prog;
+	int rc = run_pass1(p1, s, &prog);
+	if (rc == 0 && s->last_pass == 1)
+		unparse_program(stdout, prog);
+	if (rc == 0 && s->last_pass > 1) {
+		fprintf(stderr, "stap: pass %d (%s) is not implemented yet\n", PASSES_BUILT + 1,
+			pass_names[PASSES_BUILT + 1]);
+		rc = 1;
+	}
+	if (fflush(stdout) != 0)
+		rc = 1;
+	arena_free(a);
+	return rc;
 }
 
 int main(int argc, char **argv)
