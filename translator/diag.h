@@ -72,6 +72,34 @@ enum diag_tag {
 	D_PARSE_BAD_DECL,
 	D_PARSE_TOO_MANY_ERRORS,
 	D_PARSE_EMPTY_SCRIPT, /* a user script with no declarations */
+	/* pass 2: elaboration */
+	D_SEM_UNRESOLVED_FUNCTION,   /* call of a function no script or tapset defines (with a did-you-mean) */
+	D_SEM_ARGCOUNT,              /* no overload of the function takes that many arguments */
+	D_SEM_DUPLICATE,             /* a function (same arity), global or alias defined twice */
+	D_SEM_PRIVATE,               /* a private symbol used from another file */
+	D_SEM_TYPE_MISMATCH,         /* conflicting types; names both places */
+	D_SEM_TYPE_UNRESOLVED,       /* a variable or function whose type cannot be inferred */
+	D_SEM_STATS_MISUSE,          /* statistics read outside an extractor, or <<< on a non-statistic */
+	D_SEM_INDEX_ARITY,           /* an array used with different numbers of indexes */
+	D_SEM_NOT_ARRAY,             /* foreach, delete [k], in or [ ] on something that is not an array */
+	D_SEM_ARRAY_AS_SCALAR,       /* an array used as a scalar value */
+	D_SEM_LOCAL_ARRAY,           /* an array that is not a global */
+	D_SEM_NEXT_OUTSIDE_PROBE,    /* next in a function */
+	D_SEM_BREAK_OUTSIDE_LOOP,    /* break or continue outside a loop */
+	D_SEM_RETURN_TYPE,           /* return value type differs from the function's, or return with/without value misuse */
+	D_SEM_READONLY,              /* assignment to something read-only */
+	D_SEM_NOT_LVALUE,            /* assignment, ++/-- or <<< on something that is not a variable or array element */
+	D_SEM_PROBE_NO_MATCH,        /* a probe point that matches no provider or alias (and is not optional) */
+	D_SEM_PROBE_BAD_PARAM,       /* a probe point parameter of the wrong kind or out of range */
+	D_SEM_ALIAS_RECURSIVE,       /* probe aliases that expand into themselves */
+	D_SEM_NEEDS_GURU,            /* embedded C or a guru tapset function without -g */
+	D_SEM_TARGET_UNAVAILABLE,    /* a $target variable in a probe that has none */
+	D_SEM_BAD_FORMAT,            /* a printf format and its arguments disagree */
+	D_SEM_NO_PROBES,             /* nothing left to run: no probes */
+	D_SEM_BAD_ARGUMENT,          /* a builtin used with wrong argument kinds (e.g. @hist_linear bounds) */
+	D_WARN_NEVER_READ,           /* a variable written but never read (not a global: those autoprint) */
+	D_WARN_NEVER_WRITTEN,        /* a variable read but never assigned */
+	D_WARN_ELIDED,               /* optimizer removed a side-effect-free statement or unused probe */
 	DIAG_TAG_COUNT
 };
 
