@@ -21,12 +21,13 @@ python3 "$top/bench/gen-large-script.py" "$lines" >"$work/big.stp"
 n=$(wc -l <"$work/big.stp")
 
 echo "== stap -p1 on a generated script of $n lines (median of $RUNS runs)"
-t_ours=$(median_ms "$ours" -p1 "$work/big.stp")
-printf '  ours       %8.1f ms  %10.0f lines/s\n' "$t_ours" "$(ratio "$n" "$t_ours")e3"
+echo "             wall ms    CPU ms   peak RSS   lines/s (CPU)"
+read -r w_ours c_ours r_ours < <(python3 "$top/bench/runtime.py" "$RUNS" "$ours" -p1 "$work/big.stp")
+printf '  ours      %8.1f  %8.1f  %7d KB  %10.0f\n' "$w_ours" "$c_ours" "$r_ours" "$(ratio "$n" "$c_ours")e3"
 if [ -n "$peer" ]; then
-	t_peer=$(median_ms "$peer" "${peer_opts[@]}" -p1 "$work/big.stp")
-	printf '  stap 4.8   %8.1f ms  %10.0f lines/s\n' "$t_peer" "$(ratio "$n" "$t_peer")e3"
-	echo "  ratio (stap 4.8 / ours): $(ratio "$t_peer" "$t_ours")x"
+	read -r w_peer c_peer r_peer < <(python3 "$top/bench/runtime.py" "$RUNS" "$peer" "${peer_opts[@]}" -p1 "$work/big.stp")
+	printf '  stap 4.8  %8.1f  %8.1f  %7d KB  %10.0f\n' "$w_peer" "$c_peer" "$r_peer" "$(ratio "$n" "$c_peer")e3"
+	echo "  ratio (stap 4.8 / ours): wall $(ratio "$w_peer" "$w_ours")x, CPU $(ratio "$c_peer" "$c_ours")x"
 else
 	echo "  stap 4.8 not installed (scripts/install-deps --bench): no ratio"
 fi
@@ -35,7 +36,7 @@ fi
 # tapset/, linux/, linux/x86_64/, x86_64/ plus the .stpm macros) in every
 # run of pass 1; its -v line gives that time.  Ours parses library files
 # lazily (pass 2); here bench/parse_files times our pass 1 over the same
-# files, plus our own tapsets, in one process.
+# files, plus our own tapsets, in one process.  Both in CPU time.
 lib=/usr/share/systemtap/tapset
 if [ ! -d "$lib" ]; then
 	echo "== tapset library: $lib missing (apt-get install systemtap-common): skipped"
@@ -58,16 +59,16 @@ done
 ms_ours=$(printf '%s\n' "${results[@]}" | awk '{ print $7 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 lib_lines=$(awk '{ print $3 }' <<<"${results[0]}")
 lib_failed=$(awk '{ print $9 }' <<<"${results[0]}")
-printf '  ours       %8.1f ms  %10.0f lines/s  (%d lines, %d files rejected)\n' "$ms_ours" \
+printf '  ours       %8.1f CPU ms  %10.0f lines/s  (%d lines, %d files rejected)\n' "$ms_ours" \
 	"$(ratio "$lib_lines" "$ms_ours")e3" "$lib_lines" "$lib_failed"
 if [ -n "$peer" ]; then
 	peer_ms=()
 	for ((i = 0; i < RUNS; i++)); do
 		peer_ms+=("$("$peer" "${peer_opts[@]}" -v -p1 -e 'probe begin {}' 2>&1 |
-			sed -n 's/^Pass 1: parsed user script and \([0-9]*\) library scripts.*\/\([0-9]*\)real ms.*/\1 \2/p')")
+			sed -n 's/^Pass 1: parsed user script and \([0-9]*\) library scripts.* in \([0-9]*\)usr\/\([0-9]*\)sys.*/\1 \2 \3/p')")
 	done
-	ms_peer=$(printf '%s\n' "${peer_ms[@]}" | awk '{ print $2 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	ms_peer=$(printf '%s\n' "${peer_ms[@]}" | awk '{ print $2 + $3 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	nlib=$(awk '{ print $1 }' <<<"${peer_ms[0]}")
-	printf '  stap 4.8   %8.1f ms  (its pass-1 line: user script and %s library scripts)\n' "$ms_peer" "$nlib"
+	printf '  stap 4.8   %8.1f CPU ms  (usr+sys of its pass-1 line: user script and %s library scripts)\n' "$ms_peer" "$nlib"
 	echo "  ratio (stap 4.8 / ours): $(ratio "$ms_peer" "$ms_ours")x"
 fi
