@@ -49,7 +49,7 @@ done
 builddir=$(cd "$(dirname "$ours")/.." && pwd)
 cc -std=gnu11 -O2 -I"$builddir" -I"$top/translator" -DPKGDATADIR='"/nonexistent"' \
 	-DPKGLIBEXECDIR='"/nonexistent"' -o "$work/parse_files" "$top/bench/parse_files.c" \
-	$(for s in arena diag ast lexer preprocess macro parser parse_expr unparse target pass1 paths; do
+	$(for s in arena diag ast lexer preprocess macro parser parse_expr format unparse target pass1 paths; do
 		echo "$top/translator/$s.c"; done)
 echo "== pass 1 over the tapset library: ${#files[@]} files (median of $RUNS runs)"
 results=()

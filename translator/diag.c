@@ -44,6 +44,7 @@ static const struct tag_info tags[] = {
 	[D_PARSE_BAD_DECL] = { "D_PARSE_BAD_DECL", "parse error" },
 	[D_PARSE_TOO_MANY_ERRORS] = { "D_PARSE_TOO_MANY_ERRORS", "error" },
 	[D_PARSE_EMPTY_SCRIPT] = { "D_PARSE_EMPTY_SCRIPT", "parse error" },
+	[D_PARSE_BAD_FORMAT] = { "D_PARSE_BAD_FORMAT", "parse error" },
 	[D_SEM_UNRESOLVED_FUNCTION] = { "D_SEM_UNRESOLVED_FUNCTION", "semantic error" },
 	[D_SEM_ARGCOUNT] = { "D_SEM_ARGCOUNT", "semantic error" },
 	[D_SEM_DUPLICATE] = { "D_SEM_DUPLICATE", "semantic error" },

@@ -72,6 +72,7 @@ enum diag_tag {
 	D_PARSE_BAD_DECL,
 	D_PARSE_TOO_MANY_ERRORS,
 	D_PARSE_EMPTY_SCRIPT, /* a user script with no declarations */
+	D_PARSE_BAD_FORMAT,   /* a malformed printf format literal */
 	/* pass 2: elaboration */
 	D_SEM_UNRESOLVED_FUNCTION,   /* call of a function no script or tapset defines (with a did-you-mean) */
 	D_SEM_ARGCOUNT,              /* no overload of the function takes that many arguments */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "format.h"
 
 enum level {
 	LV_NONE, LV_ASSIGN, LV_TERNARY, LV_OR, LV_AND, LV_BITOR, LV_XOR, LV_BITAND,
@@ -347,6 +348,17 @@ static void print_values(struct parser *p, struct node *n, struct node **tail,
 	parse_expect_close(p, OP_RPAREN, open);
 }
 
+/* A malformed format literal is reported here, as upstream does, so
+ * `stap -p1` already rejects it; argument checks belong to pass 2. */
+static void check_format(const struct node *s)
+{
+	const char *msg;
+	size_t off;
+	if (!fmt_parse(s->u.str.s, s->u.str.len, NULL, NULL, &msg, &off))
+		diag_error(D_PARSE_BAD_FORMAT, &s->pos, "%s (at byte %zu of the format)", msg,
+			   off);
+}
+
 /* print_call := PRINTNAME '(' [ STRING {STRING} ',' ] print_args
  * printf and sprintf start with a literal format, printd... with a literal
  * delimiter and need two values at least; print... need one. */
@@ -366,6 +378,7 @@ static struct node *parse_print(struct parser *p, const struct token *t, int fla
 			return n;
 		append_arg(n, &tail, s);
 		if (flags & PF_FORMAT) {
+			check_format(s);
 			if (!parse_accept_op(p, OP_COMMA)) {
 				parse_expect_close(p, OP_RPAREN, &open);
 				return n;
