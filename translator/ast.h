@@ -28,6 +28,7 @@
 struct arena;
 struct symbol;         /* pass 2: a resolved variable */
 struct stap_function;
+struct elab_func;      /* pass 2: facts about a function */
 
 /* The value types of the language; pass 2 fills node->type. */
 enum stap_type {
@@ -247,6 +248,7 @@ struct stap_function {
 	const char *embedded;    /* %{ C %} body, or NULL */
 	size_t embedded_len;
 	bool is_private;
+	struct elab_func *elab;  /* pass 2: its symbols and facts */
 	struct stap_function *next;
 };
 
@@ -311,6 +313,16 @@ void ast_add_embedded(struct arena *a, struct program *p, struct stap_embedded *
 
 /* The name of a node kind, for debugging output. */
 const char *ast_kind_name(enum node_kind kind);
+
+/* A deep copy of n and everything under it, but not n->next (ast_clone);
+ * of the whole list starting at n (ast_clone_list).  NULL gives NULL.
+ * Pass 2 gives each derived probe its own copy of its body. */
+struct node *ast_clone(struct arena *a, const struct node *n);
+struct node *ast_clone_list(struct arena *a, const struct node *n);
+
+/* Call fn on every child slot of n (not n->next), in source order; fn may
+ * replace *slot (keeping (*slot)->next for list members). */
+void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), void *ctx);
 
 /* True for the kinds that carry a target component chain (u.tgt). */
 bool ast_is_target(const struct node *n);

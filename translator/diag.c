@@ -72,6 +72,8 @@ static const struct tag_info tags[] = {
 	[D_WARN_NEVER_READ] = { "D_WARN_NEVER_READ", "warning" },
 	[D_WARN_NEVER_WRITTEN] = { "D_WARN_NEVER_WRITTEN", "warning" },
 	[D_WARN_ELIDED] = { "D_WARN_ELIDED", "warning" },
+	[D_SEM_PRIVILEGE] = { "D_SEM_PRIVILEGE", "semantic error" },
+	[D_SEM_BAD_CONDITION] = { "D_SEM_BAD_CONDITION", "semantic error" },
 };
 _Static_assert(sizeof(tags) / sizeof(tags[0]) == DIAG_TAG_COUNT,
 	       "every diag_tag needs a row in tags[]");

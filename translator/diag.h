@@ -76,7 +76,7 @@ enum diag_tag {
 	/* pass 2: elaboration */
 	D_SEM_UNRESOLVED_FUNCTION,   /* call of a function no script or tapset defines (with a did-you-mean) */
 	D_SEM_ARGCOUNT,              /* no overload of the function takes that many arguments */
-	D_SEM_DUPLICATE,             /* a function (same arity), global or alias defined twice */
+	D_SEM_DUPLICATE,             /* a function (same arity) or global defined twice (same-named aliases merge) */
 	D_SEM_PRIVATE,               /* a private symbol used from another file */
 	D_SEM_TYPE_MISMATCH,         /* conflicting types; names both places */
 	D_SEM_TYPE_UNRESOLVED,       /* a variable or function whose type cannot be inferred */
@@ -101,6 +101,8 @@ enum diag_tag {
 	D_WARN_NEVER_READ,           /* a variable written but never read (not a global: those autoprint) */
 	D_WARN_NEVER_WRITTEN,        /* a variable read but never assigned */
 	D_WARN_ELIDED,               /* optimizer removed a side-effect-free statement or unused probe */
+	D_SEM_PRIVILEGE,             /* a probe point or function not allowed at the --privilege level */
+	D_SEM_BAD_CONDITION,         /* a probe condition naming something other than a global */
 	DIAG_TAG_COUNT
 };
 

@@ -2,7 +2,7 @@
  * in order, stopping after -pN or at the first pass that reports an error.
  *
  *   1 parse      script text -> AST            (pass1.c)
- *   2 elaborate  AST + tapsets -> typed program (not built yet)
+ *   2 elaborate  AST + tapsets -> typed program (elaborate.c, pass2.h)
  *   3 translate  program -> C source            (not built yet)
  *   4 build      C source -> cached .ko         (not built yet)
  *   5 run        staprun + stapio               (not built yet)
@@ -16,13 +16,14 @@
 #include "cli.h"
 #include "diag.h"
 #include "pass1.h"
+#include "pass2.h"
 #include "session.h"
 #include "stats.h"
 #include "unparse.h"
 
 /* The highest pass this build implements: options whose feature needs a
  * later pass are refused by the command line as not implemented yet. */
-#define PASSES_BUILT 1
+#define PASSES_BUILT 2
 
 static const char *const pass_names[] = {
 	[1] = "parse", [2] = "elaborate", [3] = "translate", [4] = "compile", [5] = "run",
@@ -45,6 +46,33 @@ static int run_pass1(struct pass1 *p1, const struct session *s, struct program *
 	return rc;
 }
 
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Pass 2; prints the -v line.  Returns 0 or 1. */
+static int run_pass2(struct pass1 *p1, const struct session *s, struct program *prog,
+		     struct elab_program **ep)
+{
+	struct stats_mark mark;
+	stats_start(&mark);
+	int rc = elab_run(p1, s, prog, ep);
+	if (s->verbose[1] > 0 && rc == 0) {
+		char usage[256];
+		const struct elab_program *e = *ep;
+		stats_format(&mark, usage, sizeof(usage));
+		fprintf(stderr,
+			"Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+			"%d global%s %s.\n",
+			e->nprobes, plural(e->nprobes), e->nfunctions, plural(e->nfunctions),
+			e->nembeds, plural(e->nembeds), e->nglobals, plural(e->nglobals), usage);
+	}
+	if (rc)
+		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
+	return rc;
+}
+
 /* Run the passes the session asks for; returns the exit status. */
 static int run_passes(struct session *s)
 {
@@ -55,10 +83,23 @@ static int run_passes(struct session *s)
 	struct arena *a = arena_new();
 	struct pass1 *p1 = pass1_new(a, s, 0);
 	struct program *prog;
-	int rc = run_pass1(p1, s, &prog);
+	struct elab_program *ep = NULL;
+	int rc;
+	if (s->listing != LIST_NONE) {
+		rc = elab_list(p1, s);
+		if (fflush(stdout) != 0)
+			rc = 1;
+		arena_free(a);
+		return rc;
+	}
+	rc = run_pass1(p1, s, &prog);
 	if (rc == 0 && s->last_pass == 1)
 		unparse_program(stdout, prog);
-	if (rc == 0 && s->last_pass > 1) {
+	if (rc == 0 && s->last_pass >= 2)
+		rc = run_pass2(p1, s, prog, &ep);
+	if (rc == 0 && s->last_pass == 2)
+		elab_print(stdout, ep, s->verbose[1]);
+	if (rc == 0 && s->last_pass > 2) {
 		fprintf(stderr, "stap: pass %d (%s) is not implemented yet\n", PASSES_BUILT + 1,
 			pass_names[PASSES_BUILT + 1]);
 		rc = 1;

@@ -55,6 +55,11 @@ int pass1_library_files(const struct pass1 *p)
 	return p->library_files;
 }
 
+struct arena *pass1_arena(const struct pass1 *p)
+{
+	return p->arena;
+}
+
 /* Read all of f into the arena, NUL-terminated. */
 static char *read_stream(struct arena *a, FILE *f, size_t *len)
 {

@@ -45,6 +45,9 @@ const struct source *pass1_parse_file(struct pass1 *p, const char *path, bool is
 /* How many macro library files were read (for the -v line). */
 int pass1_library_files(const struct pass1 *p);
 
+/* The arena the context allocates from (later passes share it). */
+struct arena *pass1_arena(const struct pass1 *p);
+
 /* The target kernel the %( %) conditionals were evaluated for (created on
  * first use; later passes ask it for the build tree). */
 struct target *pass1_target(struct pass1 *p);

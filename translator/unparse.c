@@ -770,6 +770,13 @@ static void alias_decl(struct out *o, const struct stap_alias *al)
 	put(o, "\n");
 }
 
+void unparse_stmt(FILE *f, const struct node *s, int level)
+{
+	struct out o = { .f = f, .indent = level };
+	stmt(&o, s);
+	flush(&o);
+}
+
 void unparse_program(FILE *f, const struct program *prog)
 {
 	struct out o = { .f = f };

@@ -15,6 +15,8 @@
 
 void unparse_program(FILE *out, const struct program *prog);
 void unparse_expr(FILE *out, const struct node *e);
+/* One statement, indented by level tabs, with its newline. */
+void unparse_stmt(FILE *out, const struct node *s, int level);
 void unparse_probe_point(FILE *out, const struct probe_point *pt);
 
 #endif

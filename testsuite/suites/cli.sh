@@ -44,7 +44,9 @@ expect_run bad_privilege 1 "invalid privilege level" err -- "$STAP" --privilege=
 expect_run bad_vp 1 "invalid --vp" err -- "$STAP" --vp=9x -e 'probe begin {}'
 expect_run verbose_pass1_line 0 '^Pass 1: parsed user script and [0-9]+ library scripts using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$' err -- "$STAP" -v -p1 -e 'probe begin {}'
 expect_run parse_failed_line 1 '^Pass 1: parse failed\.  \[man error::pass1\]$' err -- "$STAP" -p1 -e 'probe begin {'
-expect_run later_pass_refused 1 'pass 2 \(elaborate\) is not implemented yet' err -- "$STAP" -p2 -e 'probe begin {}'
+expect_run later_pass_refused 1 'pass 3 \(translate\) is not implemented yet' err -- "$STAP" -p3 -e 'probe begin { println(1) }'
+expect_run verbose_pass2_line 0 '^Pass 2: analyzed script: 1 probe, 0 functions, 0 embeds, 0 globals using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$' err -- "$STAP" -v -p2 -e 'probe begin { println(1) }'
+expect_run analysis_failed_line 1 '^Pass 2: analysis failed\.  \[man error::pass2\]$' err -- "$STAP" -p2 -e 'probe begin { no_such_function() }'
 expect_run script_from_stdin 0 '^probe begin' out -- sh -c "echo 'probe begin { exit() }' | \"\$1\" -p1 -" sh "$STAP"
 expect_run script_args 0 'x = 42;' out -- "$STAP" -p1 -e 'probe begin { x = $1; s = @2 }' 42 foo
 # Options whose features are not built: refused, never ignored.

@@ -1,0 +1,153 @@
+/* registry.h - the probe-point families pass 2 binds probe points to.
+ *
+ * A family (one file each under probes/: begin_end.c, never.c, timer.c,
+ * later kprobe.c, tracepoint.c, ...) registers the patterns it serves, as
+ * text with parameter kinds:
+ *
+ *     "timer.ms(number).randomize(number)"    "kernel.trace(string)"
+ *
+ * Pass 2 matches a user's probe point against every pattern component by
+ * component (wildcards `*` within a component, `**` across components),
+ * then hands each concrete match to the family's resolve callback, which
+ * validates the parameters and emits zero or more derived probes (a
+ * family like kernel.function("vfs_*") emits one per function it finds).
+ * Emitting none is "no match": an error unless the point is optional.
+ *
+ * The same matcher serves probe aliases (alias.c): an alias name is a
+ * pattern whose parameters, if any, are literals.
+ */
+#ifndef STAP_PROBES_REGISTRY_H
+#define STAP_PROBES_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ast.h"
+
+struct arena;
+struct session;
+struct elab_probe;
+
+#define PP_MAX_COMPS 16
+
+/* What a pattern component takes in parentheses. */
+enum pp_param {
+	PP_PARAM_NONE,     /* nothing: timer.profile */
+	PP_PARAM_NUMBER,   /* (number) */
+	PP_PARAM_STRING,   /* (string) */
+	PP_PARAM_LITERAL,  /* exactly this literal (alias names) */
+};
+
+struct pp_pattern_comp {
+	const char *name;
+	enum pp_param param;
+	struct node *literal;         /* PP_PARAM_LITERAL */
+};
+
+struct pp_pattern {
+	int ncomps;
+	struct pp_pattern_comp comps[PP_MAX_COMPS];
+};
+
+/* A match of a user's point against a pattern. */
+struct pp_match {
+	/* arg[j]: the user's argument given to pattern component j, or NULL */
+	struct node *arg[PP_MAX_COMPS];
+	const struct srcpos *argpos[PP_MAX_COMPS];
+	int suffix;        /* first user component left over (prefix match), or -1 */
+	const struct pp_comp *suffix_comp;
+};
+
+/* Match user point comps against pattern.  allow_prefix: the pattern may
+ * end before the user's point does (alias suffixes); m->suffix tells where
+ * the rest starts.  Wildcards: `*` in a component name matches within one
+ * component, `**` also across dots. */
+bool pp_match(const struct pp_comp *user, const struct pp_pattern *pat, bool allow_prefix,
+	      struct pp_match *m);
+
+/* Glob match of one name: `*` does not cross '.', `**` does. */
+bool pp_glob(const char *pat, const char *s);
+bool pp_has_wildcard(const struct probe_point *pt);
+
+/* A concrete point built from a pattern and a match: the pattern's names,
+ * the user's arguments, then the user's leftover components (suffix). */
+struct probe_point *pp_concrete(struct arena *a, const struct probe_point *user,
+				const struct pp_pattern *pat, const struct pp_match *m);
+
+/* Parse "a.b(number).c(string)" into pat; false if malformed. */
+bool pp_pattern_parse(const char *text, struct pp_pattern *pat);
+/* Pattern text as --dump-probe-types prints it. */
+void pp_pattern_print(FILE *out, const struct pp_pattern *pat);
+
+/* ---- families ---- */
+
+/* A resolve request: one concrete match, and where the results go. */
+struct pp_request {
+	struct arena *arena;
+	const struct session *sess;
+	const struct probe_family *family;
+	int pattern;                        /* index in family->patterns */
+	const struct probe_point *point;    /* concrete point (no wildcards) */
+	struct node *const *args;           /* args[j] of pattern component j */
+	const struct srcpos *pos;           /* the user's point, for diagnostics */
+	bool quiet;                         /* optional point: report nothing */
+	bool failed;                        /* an error was found */
+	/* the caller's sink for derived probes */
+	void (*emit)(struct pp_request *req, const struct probe_point *point, void *data);
+	void *sink;
+};
+
+/* Emit one derived probe for point (usually req->point) with the
+ * family's data. */
+void pp_emit(struct pp_request *req, const struct probe_point *point, void *data);
+/* Report a bad parameter (D_SEM_PROBE_BAD_PARAM) unless quiet; marks the
+ * request failed. */
+void pp_error(struct pp_request *req, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The number argument of pattern component j (0 if absent). */
+int64_t pp_num_arg(const struct pp_request *req, int j);
+
+#define PPF_UNPRIV 0x1   /* allowed for --privilege=stapusr */
+
+struct pp_family_pattern {
+	const char *text;        /* "timer.ms(number).randomize(number)" */
+	unsigned flags;          /* PPF_* */
+};
+
+struct probe_family {
+	const char *name;                         /* for messages: "timer" */
+	const struct pp_family_pattern *patterns; /* terminated by a NULL text */
+	bool target_vars;                         /* probes may have $variables */
+	/* Validate the request and pp_emit() its derived probes (none: no
+	 * match).  Errors go through pp_error(). */
+	void (*resolve)(struct pp_request *req);
+	/* -L: append " $name:type" for each variable of a derived probe (NULL:
+	 * none). */
+	void (*list_vars)(FILE *out, const struct elab_probe *p);
+	/* Pass 2: the type of a target expression (ND_TARGET with its
+	 * component chain, &$x, $$vars ...) in one of the family's derived
+	 * probes; TYPE_UNKNOWN after pointing *why at the reason (no such
+	 * variable, no such member).  NULL: the family has none. */
+	enum stap_type (*target_var)(const struct elab_probe *p, const struct node *expr,
+				     const char **why);
+};
+
+/* The families, and their patterns parsed once. */
+struct registry_entry {
+	const struct probe_family *family;
+	int pattern;
+	const char *text;
+	unsigned flags;
+	struct pp_pattern pat;
+};
+
+/* All patterns of all families, sorted by text; *n gets the count. */
+const struct registry_entry *registry_entries(int *n);
+/* --dump-probe-types */
+void registry_dump(FILE *out);
+
+extern const struct probe_family probe_family_begin_end;
+extern const struct probe_family probe_family_never;
+extern const struct probe_family probe_family_timer;
+
+#endif
