@@ -210,7 +210,7 @@ while IFS=$'\t' read -r name call; do
 done <<<"$calls"
 
 if $elab_selected; then
-	if ! timeout 20 "$STAP" -p2 -e 'probe begin {}' >/dev/null 2>&1; then
+	if ! timeout 20 "$STAP" -p2 -e 'probe begin { exit() }' >/dev/null 2>&1; then
 		while IFS=$'\t' read -r name call; do
 			[ -n "$name" ] || continue
 			selected "elaborate/$name" "$@" || continue
@@ -224,7 +224,7 @@ if $elab_selected; then
 			exit | error | warn | log | ansi_* | start_stopwatch)
 				script="probe begin { $call }" ;;
 			*)
-				script="probe begin { x = $call }" ;;
+				script="probe begin { println($call) }" ;;
 			esac
 			timeout 20 "$STAP" -p2 -e "$script" >"$tmp/out" 2>"$tmp/err"
 			rc=$?

@@ -1,0 +1,327 @@
+#!/bin/bash
+# elab.sh - pass-2 tests: the elaborator accepts what it must and rejects
+# what it must, with the right diagnostic at the right place; and the
+# listing modes (-l, -L, --dump-*) print what upstream prints.
+#
+#   testsuite/elabok/NAME.stp   must elaborate.  PASS when `stap -p2` exits
+#       0, prints a `# probes` section, and, if testsuite/p2golden/NAME.p2
+#       exists, its output equals it.
+#   testsuite/elabko/NAME.stp   must fail.  PASS when `stap -p2` exits
+#       exactly 1 (0 is acceptance, >=124 a hang or a crash) and stderr holds
+#       every expectation of the case's header.  Cases are named
+#       err.D_TAG.what.stp after the tag they provoke (translator/diag.h).
+#   listing cases (below, in this file): `stap -l/-L/--dump-*` against
+#       expected output checked against upstream SystemTap 4.8; those that
+#       need tapset aliases or functions run on a small fixture tapset
+#       (SYSTEMTAP_TAPSET) so that they do not depend on the library.
+#
+# Every run is under `timeout 10` and fails on a sanitizer report.
+#
+# Header lines (any of the leading `#` comment lines of a case; being `#`
+# comments they are also ordinary script comments):
+#   # stap-opts: -g            extra stap options, before the script file
+#   # args: foo 42             script arguments, after the script file
+#   # expect: D_TAG            elabko: stderr contains "[D_TAG]"
+#   # expect-text: TEXT        elabko: stderr contains TEXT (repeatable)
+#   # expect-pos: L:C          elabko: stderr contains "NAME.stp:L:C:"
+#                              (where the diagnostic points)
+#   # expect-note: L:C         elabko: stderr contains "NAME.stp:L:C: note:"
+#                              (the other place a diagnostic names, such as
+#                              where a conflicting type was first inferred)
+#   # upstream: ...            for elab-oracle.sh: why upstream differs (ignored here)
+#
+# elabko/tapset/ holds a fixture tapset for cases about a second file
+# (`# stap-opts: -I tapset`).  Cases run from their own directory, so file
+# names in messages are the bare NAME.stp.  Usage: elab.sh [SUBSTRING...]
+# runs only the cases whose names contain one of the substrings (e.g.
+# `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
+# the cases against upstream.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
+TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
+STAP=${STAP:-$TOP_BUILDDIR/translator/stap}
+ts=$TOP_SRCDIR/testsuite
+okdir=$ts/elabok
+kodir=$ts/elabko
+golddir=$ts/p2golden
+
+if [ ! -x "$STAP" ]; then
+	echo "FAIL: elab (no stap at $STAP)"
+	exit 1
+fi
+case $STAP in /*) ;; *) STAP=$PWD/$STAP ;; esac
+
+ulimit -c 0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/elab.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# Read the header of case $1 into opts, args, expect, texts, pos, note.
+read_header()
+{
+	opts=() args=() expect= texts=() pos= note=
+	local line
+	while IFS= read -r line; do
+		case $line in
+		'# stap-opts: '*) read -r -a opts <<<"${line#*: }" ;;
+		'# args: '*) read -r -a args <<<"${line#*: }" ;;
+		'# expect: '*) expect=${line#*: } ;;
+		'# expect-text: '*) texts+=("${line#*: }") ;;
+		'# expect-pos: '*) pos=${line#*: } ;;
+		'# expect-note: '*) note=${line#*: } ;;
+		'#'* | '') ;;
+		*) break ;;
+		esac
+	done <"$1"
+}
+
+# Print the first lines of file $1 indented, as failure detail.
+detail()
+{
+	head -n "${2:-12}" "$1" | sed 's/^/    /'
+}
+
+sanitizer_report()
+{
+	grep -qE 'ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer|runtime error:' "$1"
+}
+
+# Run stap from directory $1 with arguments $2...; output to $tmp/out,
+# errors to $tmp/err; sets rc.
+run_stap()
+{
+	local dir=$1
+	shift
+	# The subshell waits for the command itself (no exec), so bash's notice
+	# of a crash ("Segmentation fault") goes to its /dev/null stderr.
+	(
+		cd "$dir" || exit 125
+		timeout 10 "$STAP" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		exit $?
+	) 2>/dev/null
+	rc=$?
+}
+
+wanted()
+{
+	[ ${#filters[@]} -eq 0 ] && return 0
+	local f
+	for f in "${filters[@]}"; do
+		case $1 in *"$f"*) return 0 ;; esac
+	done
+	return 1
+}
+
+# Why the run just made is not a clean exit: prints a reason, or nothing.
+bad_exit()
+{
+	if [ "$rc" -eq 124 ]; then
+		echo "timed out after 10 s"
+	elif [ "$rc" -ge 125 ]; then
+		echo "crashed (exit $rc)"
+	elif sanitizer_report "$tmp/err"; then
+		echo "sanitizer report"
+	fi
+}
+
+check_ok()
+{
+	local name=$1 why
+	read_header "$okdir/$name.stp"
+	run_stap "$okdir" -p2 "${opts[@]}" "$name.stp" "${args[@]}"
+	why=$(bad_exit)
+	if [ -n "$why" ] || [ "$rc" -ne 0 ]; then
+		echo "FAIL: elab/ok/$name"
+		echo "    ${why:-exit $rc}; stderr:"
+		detail "$tmp/err"
+		return
+	fi
+	if ! grep -q '^# probes' "$tmp/out"; then
+		echo "FAIL: elab/ok/$name"
+		echo "    no '# probes' section in the -p2 output:"
+		detail "$tmp/out"
+		return
+	fi
+	if [ -f "$golddir/$name.p2" ] && ! cmp -s "$golddir/$name.p2" "$tmp/out"; then
+		echo "FAIL: elab/ok/$name"
+		echo "    output differs from p2golden/$name.p2:"
+		diff -u "$golddir/$name.p2" "$tmp/out" | tail -n +3 | head -n 30 | sed 's/^/    /'
+		return
+	fi
+	echo "PASS: elab/ok/$name"
+}
+
+check_ko()
+{
+	local name=$1 why t miss=()
+	read_header "$kodir/$name.stp"
+	run_stap "$kodir" -p2 "${opts[@]}" "$name.stp" "${args[@]}"
+	why=$(bad_exit)
+	if [ -z "$why" ] && [ "$rc" -ne 1 ]; then
+		why="exit $rc, not 1"
+		[ "$rc" -eq 0 ] && why="accepted (exit 0)"
+	fi
+	if [ -z "$expect" ]; then
+		miss+=("the case has no '# expect:' header")
+	elif ! grep -qF -- "[$expect]" "$tmp/err"; then
+		miss+=("no [$expect]")
+	fi
+	for t in "${texts[@]}"; do
+		grep -qF -- "$t" "$tmp/err" || miss+=("no text '$t'")
+	done
+	if [ -n "$pos" ] && ! grep -qF -- "$name.stp:$pos:" "$tmp/err"; then
+		miss+=("no position $name.stp:$pos")
+	fi
+	if [ -n "$note" ] && ! grep -qF -- "$name.stp:$note: note:" "$tmp/err"; then
+		miss+=("no note at $name.stp:$note")
+	fi
+	if [ -n "$why" ] || [ ${#miss[@]} -gt 0 ]; then
+		echo "FAIL: elab/ko/$name"
+		[ -n "$why" ] && echo "    $why"
+		for t in "${miss[@]}"; do echo "    $t"; done
+		echo "    stderr:"
+		detail "$tmp/err"
+		return
+	fi
+	echo "PASS: elab/ko/$name"
+}
+
+# ---- listing cases ----
+#
+# Expected outputs were checked against upstream 4.8 (`stap -r KREL ...`,
+# with SYSTEMTAP_TAPSET pointing at the same fixture where one is used).
+
+# The fixture tapset: two embedded-C functions, script functions whose
+# types are inferred (b of cat is a string because of `.`), a function
+# that returns nothing, a private function (not listed), and two aliases.
+make_fixture()
+{
+	mkdir -p "$tmp/tapset"
+	cat >"$tmp/tapset/fixture.stp" <<'EOF'
+function execname:string () %{ /* pure */ strlcpy(STAP_RETVALUE, current->comm, MAXSTRINGLEN); %}
+function pid:long () %{ /* pure */ STAP_RETVALUE = current->tgid; %}
+function add(a, b) { return a + b }
+function cat(a:string, b) { return a . b }
+function noret() { }
+private function hidden() { return 1 }
+probe myalias = begin { x = 1 }
+probe myalias2 = timer.ms(10), end { }
+EOF
+}
+
+# list_case NAME FIXTURE(0|1) WANT_RC EXPECTED_STDOUT STAP-ARGS...
+# PASS when stap exits WANT_RC and its stdout is exactly EXPECTED_STDOUT
+# (a trailing newline added unless empty).
+list_case()
+{
+	local name=$1 fixture=$2 want_rc=$3 want=$4
+	shift 4
+	wanted "$name" || return 0
+	if [ -n "$want" ]; then
+		printf '%s\n' "$want" >"$tmp/want"
+	else
+		: >"$tmp/want"
+	fi
+	if [ "$fixture" = 1 ]; then
+		SYSTEMTAP_TAPSET=$tmp/tapset run_stap "$tmp" "$@"
+	else
+		run_stap "$tmp" "$@"
+	fi
+	local why
+	why=$(bad_exit)
+	[ -z "$why" ] && [ "$rc" -ne "$want_rc" ] && why="exit $rc, not $want_rc"
+	# An expected failure must not be the option's absence.
+	[ -z "$why" ] && grep -q 'not implemented' "$tmp/err" && why="not implemented"
+	if [ -n "$why" ]; then
+		echo "FAIL: elab/$name"
+		echo "    $why; stderr:"
+		detail "$tmp/err"
+		return
+	fi
+	if ! cmp -s "$tmp/want" "$tmp/out"; then
+		echo "FAIL: elab/$name"
+		echo "    stap $*: stdout differs from what upstream prints:"
+		diff -u "$tmp/want" "$tmp/out" | tail -n +3 | head -n 20 | sed 's/^/    /'
+		return
+	fi
+	echo "PASS: elab/$name"
+}
+
+# dump_types_case NAME: --dump-probe-types lists (at least) the
+# no-debuginfo families this project covers, one per line.
+dump_types_case()
+{
+	local name=$1 l miss=()
+	wanted "$name" || return 0
+	run_stap "$tmp" --dump-probe-types
+	local why
+	why=$(bad_exit)
+	[ -z "$why" ] && [ "$rc" -ne 0 ] && why="exit $rc, not 0"
+	if [ -n "$why" ]; then
+		echo "FAIL: elab/$name"
+		echo "    $why; stderr:"
+		detail "$tmp/err"
+		return
+	fi
+	for l in 'begin' 'begin(number)' 'end' 'end(number)' 'error' 'error(number)' \
+		'never' 'timer.s(number)' 'timer.sec(number)' 'timer.ms(number)' \
+		'timer.msec(number)' 'timer.us(number)' 'timer.usec(number)' \
+		'timer.ns(number)' 'timer.nsec(number)' 'timer.hz(number)' \
+		'timer.jiffies(number)' 'timer.s(number).randomize(number)' \
+		'timer.ms(number).randomize(number)' 'timer.jiffies(number).randomize(number)'; do
+		grep -qxF -- "$l" "$tmp/out" || miss+=("$l")
+	done
+	if [ ${#miss[@]} -gt 0 ]; then
+		echo "FAIL: elab/$name"
+		echo "    --dump-probe-types does not list: ${miss[*]}"
+		return
+	fi
+	echo "PASS: elab/$name"
+}
+
+run_listing_cases()
+{
+	make_fixture
+	list_case list/begin 0 0 'begin' -l begin
+	list_case list/begin_priority 0 0 'begin(5)' -l 'begin(5)'
+	list_case list/end 0 0 'end' -l end
+	list_case list/never 0 0 'never' -l never
+	list_case list/timer_ms 0 0 'timer.ms(100)' -l 'timer.ms(100)'
+	list_case list/timer_randomize 0 0 'timer.s(1).randomize(1)' -l 'timer.s(1).randomize(1)'
+	list_case list/no_match 0 1 '' -l no.such.point
+	list_case list/alias_wildcard 1 0 $'myalias\nmyalias2' -l 'myalias*'
+	list_case list_vars/begin 0 0 'begin' -L begin
+	list_case list_vars/timer_s 0 0 'timer.s(1)' -L 'timer.s(1)'
+	list_case list_vars/alias_prologue_locals 1 0 'myalias x:long' -L myalias
+	list_case list_vars/alias_no_locals 1 0 'myalias2' -L myalias2
+	list_case dump/functions 1 0 \
+		$'add:long (a:long, b:long)\ncat:string (a:string, b:string)\nexecname:string ()\nnoret:unknown ()\npid:long ()' \
+		--dump-functions
+	list_case dump/probe_aliases 1 0 $'myalias = begin\nmyalias2 = timer.ms(10), end' \
+		--dump-probe-aliases
+	dump_types_case dump/probe_types
+}
+
+filters=("$@")
+for f in "$okdir"/*.stp; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .stp)
+	wanted "$n" && check_ok "$n"
+done
+for f in "$kodir"/*.stp; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .stp)
+	wanted "$n" && check_ko "$n"
+done
+run_listing_cases
+# A golden file whose case is gone is a mistake worth hearing about.
+for g in "$golddir"/*.p2; do
+	[ -e "$g" ] || continue
+	n=$(basename "$g" .p2)
+	if [ ! -f "$okdir/$n.stp" ] && wanted "$n"; then
+		echo "FAIL: elab/ok/$n"
+		echo "    p2golden/$n.p2 has no elabok/$n.stp"
+	fi
+done
+exit 0
