@@ -17,7 +17,7 @@ int fmt_arg_count(const struct fmt_directive *d)
 
 bool fmt_wants_string(const struct fmt_directive *d)
 {
-	return d->conv == FMT_STRING || d->conv == FMT_MEMORY || d->conv == FMT_MEMHEX;
+	return d->conv == FMT_STRING;  /* %m and %M take an address */
 }
 
 static unsigned flag_bit(char c)

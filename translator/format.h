@@ -47,7 +47,8 @@ struct fmt_directive {
 
 /* What a directive consumes: 0, 1, 2 or 3 arguments (a '*' takes one). */
 int fmt_arg_count(const struct fmt_directive *d);
-/* True when the directive's value argument is a string (%s, %m, %M). */
+/* True when the directive's value argument is a string (%s only: %m and
+ * %M take the address of the memory to print). */
 bool fmt_wants_string(const struct fmt_directive *d);
 
 /* Parse fmt[0..len).  Calls each(d, ctx) for every directive and literal

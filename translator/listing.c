@@ -156,8 +156,9 @@ static int list_probes(struct pass1 *p1, const struct session *s)
 	quiet_end(null);
 	struct lines l = { .e = e };
 	for (const struct elab_probe *p = e->probes; p; p = p->next)
-		add_line(&l, capture(a, s->listing == LIST_PROBES ? print_listing
-								: print_listing_vars, p));
+		if (p->origin->pos.src == src)  /* not the probes of tapsets read */
+			add_line(&l, capture(a, s->listing == LIST_PROBES ? print_listing
+									: print_listing_vars, p));
 	print_lines(&l, first_word);
 	return l.n ? 0 : 1;
 }

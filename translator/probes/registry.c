@@ -188,7 +188,7 @@ struct probe_point *pp_concrete(struct arena *a, const struct probe_point *user,
  * per process (patterns are a few kilobytes of text in all). */
 static char *pool_alloc(size_t n)
 {
-	static char pool[1 << 15];
+	static char pool[1 << 16];
 	static size_t used;
 	if (used + n > sizeof(pool))
 		return NULL;
@@ -293,9 +293,11 @@ static void registry_init(void)
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (const struct pp_family_pattern *p = families[f]->patterns; p->text; p++)
 			n++;
-	static struct registry_entry table[256];
-	if (n > (int)(sizeof(table) / sizeof(table[0])))
-		n = (int)(sizeof(table) / sizeof(table[0]));
+	static struct registry_entry table[1024];
+	if (n > (int)(sizeof(table) / sizeof(table[0]))) {
+		fputs("stap: internal error: too many probe patterns for the registry\n", stderr);
+		abort();
+	}
 	entries = table;
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		int k = 0;
@@ -306,8 +308,12 @@ static void registry_init(void)
 			e->pattern = k;
 			e->text = p->text;
 			e->flags = p->flags;
-			if (pp_pattern_parse(p->text, &e->pat))
-				nentries++;
+			if (!pp_pattern_parse(p->text, &e->pat)) {
+				fprintf(stderr, "stap: internal error: bad probe pattern '%s'\n",
+					p->text);
+				abort();
+			}
+			nentries++;
 		}
 	}
 	qsort(entries, (size_t)nentries, sizeof(*entries), entry_cmp);
