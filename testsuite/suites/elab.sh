@@ -57,73 +57,7 @@ ulimit -c 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/elab.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# Read the header of case $1 into opts, args, expect, texts, pos, note.
-read_header()
-{
-	opts=() args=() expect= texts=() pos= note=
-	local line
-	while IFS= read -r line; do
-		case $line in
-		'# stap-opts: '*) read -r -a opts <<<"${line#*: }" ;;
-		'# args: '*) read -r -a args <<<"${line#*: }" ;;
-		'# expect: '*) expect=${line#*: } ;;
-		'# expect-text: '*) texts+=("${line#*: }") ;;
-		'# expect-pos: '*) pos=${line#*: } ;;
-		'# expect-note: '*) note=${line#*: } ;;
-		'#'* | '') ;;
-		*) break ;;
-		esac
-	done <"$1"
-}
-
-# Print the first lines of file $1 indented, as failure detail.
-detail()
-{
-	head -n "${2:-12}" "$1" | sed 's/^/    /'
-}
-
-sanitizer_report()
-{
-	grep -qE 'ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer|runtime error:' "$1"
-}
-
-# Run stap from directory $1 with arguments $2...; output to $tmp/out,
-# errors to $tmp/err; sets rc.
-run_stap()
-{
-	local dir=$1
-	shift
-	# The subshell waits for the command itself (no exec), so bash's notice
-	# of a crash ("Segmentation fault") goes to its /dev/null stderr.
-	(
-		cd "$dir" || exit 125
-		timeout 10 "$STAP" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-		exit $?
-	) 2>/dev/null
-	rc=$?
-}
-
-wanted()
-{
-	[ ${#filters[@]} -eq 0 ] && return 0
-	local f
-	for f in "${filters[@]}"; do
-		case $1 in *"$f"*) return 0 ;; esac
-	done
-	return 1
-}
-
-# Why the run just made is not a clean exit: prints a reason, or nothing.
-bad_exit()
-{
-	if [ "$rc" -eq 124 ]; then
-		echo "timed out after 10 s"
-	elif [ "$rc" -ge 125 ]; then
-		echo "crashed (exit $rc)"
-	elif sanitizer_report "$tmp/err"; then
-		echo "sanitizer report"
-	fi
-}
+. "$TOP_SRCDIR/testsuite/cases.sh"
 
 check_ok()
 {

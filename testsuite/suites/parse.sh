@@ -48,77 +48,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/parse.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/rt"
 
-# Read the header of case $1 into opts, args, expect, texts, pos.
-read_header()
-{
-	opts=() args=() expect= texts=() pos=
-	local line
-	while IFS= read -r line; do
-		case $line in
-		'# stap-opts: '*) read -r -a opts <<<"${line#*: }" ;;
-		'# args: '*) read -r -a args <<<"${line#*: }" ;;
-		'# expect: '*) expect=${line#*: } ;;
-		'# expect-text: '*) texts+=("${line#*: }") ;;
-		'# expect-pos: '*) pos=${line#*: } ;;
-		'#'* | '') ;;
-		*) break ;;
-		esac
-	done <"$1"
-}
-
-# Print the first lines of file $1 indented, as failure detail.
-detail()
-{
-	head -n "${2:-12}" "$1" | sed 's/^/    /'
-}
-
-sanitizer_report()
-{
-	grep -qE 'ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer|runtime error:' "$1"
-}
-
-# Run stap from directory $1 on file $2 with the case's opts/args;
-# output to $tmp/out, errors to $tmp/err; sets rc.
-run_stap()
-{
-	# The subshell waits for the command itself (no exec), so bash's notice
-	# of a crash ("Segmentation fault") goes to its /dev/null stderr.
-	(
-		cd "$1" || exit 125
-		timeout 10 "$STAP" -p1 "${opts[@]}" "$2" "${args[@]}" \
-			>"$tmp/out" 2>"$tmp/err" </dev/null
-		exit $?
-	) 2>/dev/null
-	rc=$?
-}
-
-wanted()
-{
-	[ ${#filters[@]} -eq 0 ] && return 0
-	local f
-	for f in "${filters[@]}"; do
-		case $1 in *"$f"*) return 0 ;; esac
-	done
-	return 1
-}
-
-# Why the run just made is not a clean exit: prints a reason, or nothing.
-bad_exit()
-{
-	if [ "$rc" -eq 124 ]; then
-		echo "timed out after 10 s"
-	elif [ "$rc" -ge 125 ]; then
-		echo "crashed (exit $rc)"
-	elif sanitizer_report "$tmp/err"; then
-		echo "sanitizer report"
-	fi
-}
+. "$TOP_SRCDIR/testsuite/cases.sh"
 
 check_ok()
 {
 	local name=$1 why
 	read_header "$okdir/$name.stp"
-	run_stap "$okdir" "$name.stp"
+	run_stap "$okdir" -p1 "${opts[@]}" "$name.stp" "${args[@]}"
 	why=$(bad_exit)
 	if [ -n "$why" ] || [ "$rc" -ne 0 ]; then
 		echo "FAIL: parse/ok/$name"
@@ -136,7 +72,7 @@ check_ok()
 	fi
 	# The round trip: the output is a script that parses to itself.
 	cp "$tmp/out1" "$tmp/rt/$name.stp"
-	run_stap "$tmp/rt" "$name.stp"
+	run_stap "$tmp/rt" -p1 "${opts[@]}" "$name.stp" "${args[@]}"
 	why=$(bad_exit)
 	if [ -n "$why" ] || [ "$rc" -ne 0 ]; then
 		echo "FAIL: parse/ok/$name"
@@ -157,7 +93,7 @@ check_ko()
 {
 	local name=$1 why t miss=()
 	read_header "$kodir/$name.stp"
-	run_stap "$kodir" "$name.stp"
+	run_stap "$kodir" -p1 "${opts[@]}" "$name.stp" "${args[@]}"
 	why=$(bad_exit)
 	if [ -z "$why" ] && [ "$rc" -ne 1 ]; then
 		why="exit $rc, not 1"
