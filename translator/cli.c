@@ -193,7 +193,7 @@ static void usage_synopsis(FILE *out)
 	      "   or: stap [options] --dump-probe-types | --dump-probe-aliases | --dump-functions\n", out);
 }
 
-void cli_usage(FILE *out)
+void cli_usage(FILE *out, int passes_built)
 {
 	usage_synopsis(out);
 	fputs("\nOptions:\n", out);
@@ -212,7 +212,7 @@ void cli_usage(FILE *out)
 				 o->has_arg == optional_argument ? "]" : "");
 		}
 		fprintf(out, "  %-30s %s%s\n", names, o->help,
-			o->needs_pass == FUTURE ? " (not implemented yet)" : "");
+			o->needs_pass > passes_built ? " (not implemented yet)" : "");
 	}
 	fputs("\nScript arguments after FILE or SCRIPT are $1..$N (raw) and @1..@N (strings).\n", out);
 	fprintf(out, "Tapset library: %s\nRuntime sources: %s\n", paths_tapset_dir(),
@@ -470,7 +470,7 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 			return CLI_EXIT_FAIL;
 	}
 	if (want_help) {
-		cli_usage(stdout);
+		cli_usage(stdout, passes_built);
 		return CLI_EXIT_OK;
 	}
 	if (want_version) {

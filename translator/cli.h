@@ -26,7 +26,9 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 /* Free what cli_parse() allocated in the session. */
 void cli_release(struct session *s);
 
-void cli_usage(FILE *out);
+/* --help; options whose feature needs a pass after passes_built are
+ * marked "not implemented yet". */
+void cli_usage(FILE *out, int passes_built);
 void cli_version(FILE *out);
 
 #endif
