@@ -75,3 +75,41 @@ bad_exit()
 		echo "sanitizer report"
 	fi
 }
+
+# A must-fail case: run stap with PASS (-p1, -p2) on $kodir/NAME.stp;
+# it must exit 1 and print the header's tag, texts, position and note.
+# LABEL prefixes the result line (parse/ko, elab/ko).
+check_ko()
+{
+	local label=$1 pass=$2 name=$3 why t miss=()
+	read_header "$kodir/$name.stp"
+	run_stap "$kodir" "$pass" "${opts[@]}" "$name.stp" "${args[@]}"
+	why=$(bad_exit)
+	if [ -z "$why" ] && [ "$rc" -ne 1 ]; then
+		why="exit $rc, not 1"
+		[ "$rc" -eq 0 ] && why="accepted (exit 0)"
+	fi
+	if [ -z "$expect" ]; then
+		miss+=("the case has no '# expect:' header")
+	elif ! grep -qF -- "[$expect]" "$tmp/err"; then
+		miss+=("no [$expect]")
+	fi
+	for t in "${texts[@]}"; do
+		grep -qF -- "$t" "$tmp/err" || miss+=("no text '$t'")
+	done
+	if [ -n "$pos" ] && ! grep -qF -- "$name.stp:$pos:" "$tmp/err"; then
+		miss+=("no position $name.stp:$pos")
+	fi
+	if [ -n "$note" ] && ! grep -qF -- "$name.stp:$note: note:" "$tmp/err"; then
+		miss+=("no note at $name.stp:$note")
+	fi
+	if [ -n "$why" ] || [ ${#miss[@]} -gt 0 ]; then
+		echo "FAIL: $label/$name"
+		[ -n "$why" ] && echo "    $why"
+		for t in "${miss[@]}"; do echo "    $t"; done
+		echo "    stderr:"
+		detail "$tmp/err"
+		return
+	fi
+	echo "PASS: $label/$name"
+}
