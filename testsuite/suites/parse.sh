@@ -89,7 +89,6 @@ check_ok()
 	echo "PASS: parse/ok/$name"
 }
 
-
 filters=("$@")
 for f in "$okdir"/*.stp; do
 	[ -e "$f" ] || continue
