@@ -3,7 +3,7 @@
  *
  *   1 parse      script text -> AST            (pass1.c)
  *   2 elaborate  AST + tapsets -> typed program (elaborate.c, pass2.h)
- *   3 translate  program -> C source            (not built yet)
+ *   3 translate  program -> C source            (emit.c, pass3.h)
  *   4 build      C source -> cached .ko         (not built yet)
  *   5 run        staprun + stapio               (not built yet)
  */
@@ -17,13 +17,14 @@
 #include "diag.h"
 #include "pass1.h"
 #include "pass2.h"
+#include "pass3.h"
 #include "session.h"
 #include "stats.h"
 #include "unparse.h"
 
 /* The highest pass this build implements: options whose feature needs a
  * later pass are refused by the command line as not implemented yet. */
-#define PASSES_BUILT 2
+#define PASSES_BUILT 3
 
 static const char *const pass_names[] = {
 	[1] = "parse", [2] = "elaborate", [3] = "translate", [4] = "compile", [5] = "run",
@@ -99,7 +100,12 @@ static int run_passes(struct session *s)
 		rc = run_pass2(p1, s, prog, &ep);
 	if (rc == 0 && s->last_pass == 2)
 		elab_print(stdout, ep, s->verbose[1]);
-	if (rc == 0 && s->last_pass > 2) {
+	if (rc == 0 && s->last_pass == 3) {
+		rc = emit_module(stdout, s, ep, "stap_module");
+		if (rc)
+			fputs("Pass 3: translation failed.  [man error::pass3]\n", stderr);
+	}
+	if (rc == 0 && s->last_pass > 3) {
 		fprintf(stderr, "stap: pass %d (%s) is not implemented yet\n", PASSES_BUILT + 1,
 			pass_names[PASSES_BUILT + 1]);
 		rc = 1;

@@ -1,0 +1,335 @@
+/* runtime.h - what a generated module sees of the runtime.
+ *
+ * Pass 3 writes one C file per script (doc/module-layout.md):
+ *
+ *	#define STP_MODULE_NAME "stap_..."      (and every -D NAME=VAL)
+ *	#include "runtime.h"                    this file: types and prototypes
+ *	... tapset %{ %} blocks, globals, frames, functions, probe handlers ...
+ *	static const struct stp_module_desc stp_module = { ... };
+ *	#include "runtime.c"                    every runtime definition
+ *
+ * so the whole module is one translation unit and every runtime function
+ * is static.  The runtime reaches the generated parts only through
+ * stp_module.  Tapset C bodies use the smaller interface of
+ * doc/runtime-api.md, which this file also provides.
+ *
+ * Nothing here sleeps or allocates after stp_module.init() returned:
+ * probe handlers run with preemption (often interrupts) off.
+ */
+#ifndef _STP_RUNTIME_H
+#define _STP_RUNTIME_H
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include "compat/compat.h"
+
+/* ---- limits: every one may be overridden with -D NAME=VAL ---- */
+#ifndef MAXSTRINGLEN
+#define MAXSTRINGLEN 512
+#endif
+#ifndef MAXACTION
+#define MAXACTION 1000          /* statements per probe hit */
+#endif
+#ifndef MAXNESTING
+#define MAXNESTING 10           /* script function call depth */
+#endif
+#ifndef MAXMAPENTRIES
+#define MAXMAPENTRIES 2048      /* entries of an array without a size */
+#endif
+#ifndef MAXTRYLOCK
+#define MAXTRYLOCK 1000         /* attempts at a global's lock */
+#endif
+#ifndef TRYLOCKDELAY
+#define TRYLOCKDELAY 10         /* ns between attempts */
+#endif
+#ifndef MAXSKIPPED
+#define MAXSKIPPED 100          /* skipped probe hits that end the session */
+#endif
+#ifndef MAXERRORS
+#define MAXERRORS 0             /* errors tolerated before the session ends */
+#endif
+#ifndef STP_PRINT_BUF_SIZE
+#define STP_PRINT_BUF_SIZE 8192 /* per-CPU output of one probe hit, flushed when full */
+#endif
+#ifndef STP_BUFFER_MB
+#define STP_BUFFER_MB 4         /* transport buffer (stap -s N) */
+#endif
+
+/* ---- output sinks: print buffers and string results ---- */
+enum stp_sink_kind {
+	STP_SINK_PRINT,         /* the probe hit's output: flushed to the transport when full */
+	STP_SINK_STRING,        /* a MAXSTRINGLEN string: silently truncated, always NUL-terminated */
+};
+
+struct stp_sink {
+	char *buf;
+	unsigned len;           /* bytes used (no NUL counted) */
+	unsigned cap;           /* STP_SINK_STRING: MAXSTRINGLEN - 1 */
+	enum stp_sink_kind kind;
+};
+
+/* Start a string sink over dst (a MAXSTRINGLEN buffer), dst becomes "". */
+static inline void _stp_sink_string(struct stp_sink *s, char *dst);
+/* Append n bytes / a NUL-terminated string / one byte. */
+static void _stp_put(struct stp_sink *s, const char *p, size_t n);
+static void _stp_puts(struct stp_sink *s, const char *str);
+static void _stp_putc(struct stp_sink *s, char ch);
+
+/* One printf directive (translator/format.h has the same conversions):
+ * conv is an enum stp_fmt_conv, flags STP_FMT_F_*, width/prec -1 when
+ * absent (a '*' is resolved by the caller).  num is the value of numeric
+ * conversions, %c, %b, and the address of %m/%M; str the value of %s. */
+enum stp_fmt_conv {
+	STP_FMT_SIGNED = 1,     /* %d %i */
+	STP_FMT_UNSIGNED,       /* %u */
+	STP_FMT_OCTAL,          /* %o */
+	STP_FMT_HEX,            /* %x %X */
+	STP_FMT_POINTER,        /* %p */
+	STP_FMT_CHAR,           /* %c */
+	STP_FMT_STRING,         /* %s */
+	STP_FMT_BINARY,         /* %b */
+	STP_FMT_MEMORY,         /* %m */
+	STP_FMT_MEMHEX,         /* %M */
+};
+#define STP_FMT_F_LEFT  0x01
+#define STP_FMT_F_PLUS  0x02
+#define STP_FMT_F_SPACE 0x04
+#define STP_FMT_F_ALT   0x08
+#define STP_FMT_F_ZERO  0x10
+#define STP_FMT_F_UPPER 0x20
+
+static void _stp_fmt(struct stp_sink *s, int conv, unsigned flags, int width, int prec,
+		     int64_t num, const char *str);
+/* print(n) / the decimal text of n. */
+static void _stp_put_long(struct stp_sink *s, int64_t n);
+
+/* ---- statistics ---- */
+enum stp_hist_kind { STP_HIST_NONE, STP_HIST_LINEAR, STP_HIST_LOG };
+
+struct stp_hist_spec {
+	enum stp_hist_kind kind;
+	int64_t lo, hi, step;   /* STP_HIST_LINEAR */
+	int nbuckets;           /* LINEAR: (hi-lo)/step + 2 (under and overflow); LOG: 128 */
+};
+
+/* One statistic.  hist[] has spec->nbuckets entries when a histogram is
+ * kept; the variance is kept with a bit shift (@variance(x, shift)). */
+struct stp_stat {
+	int64_t count, sum, min, max;
+	int64_t avg_s, m2;      /* running mean and sum of squares for @variance */
+	int shift;
+	int64_t hist[];
+};
+
+enum stp_stat_op { STP_STAT_COUNT, STP_STAT_SUM, STP_STAT_MIN, STP_STAT_MAX,
+		   STP_STAT_AVG, STP_STAT_VARIANCE };
+
+/* A scalar statistics global: one stp_stat per CPU, merged on read. */
+struct stp_pstat;
+static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift);
+static void _stp_pstat_free(struct stp_pstat *ps);
+static void _stp_pstat_add(struct stp_pstat *ps, int64_t v);       /* this CPU's slot */
+static const struct stp_stat *_stp_pstat_agg(struct stp_pstat *ps); /* merged; valid until the next agg */
+static void _stp_pstat_clear(struct stp_pstat *ps);
+
+/* @count ... @variance of s (NULL: no value, as for an absent array key).
+ * @min/@max/@avg/@variance of an empty statistic is a script error
+ * ("empty aggregate"); then 0 is returned and c->last_error is set. */
+struct context;
+static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
+			     enum stp_stat_op op, const char *loc);
+/* print(@hist_linear(x, ...)) / print(@hist_log(x)): the ASCII bar chart. */
+static void _stp_hist_print(struct stp_sink *out, const struct stp_stat *s,
+			    const struct stp_hist_spec *h);
+/* @hist_log(x)[i]: the count in bucket i (0 when out of range). */
+static int64_t _stp_hist_bucket(const struct stp_stat *s, const struct stp_hist_spec *h,
+				int64_t i);
+
+/* ---- associative arrays ---- */
+#define STP_MAX_KEYS 9
+
+enum stp_type { STP_LONG, STP_STRING, STP_STATS };
+
+union stp_key {
+	int64_t l;
+	const char *s;          /* copied into the entry on insert */
+};
+
+struct stp_map_spec {
+	unsigned maxentries;    /* declared size, or MAXMAPENTRIES */
+	int nkeys;
+	enum stp_type ktypes[STP_MAX_KEYS];
+	enum stp_type vtype;
+	bool wrap;              /* global a%[N]: a full array drops its oldest entry */
+	const struct stp_hist_spec *hist;   /* STP_STATS values */
+	int shift;              /* STP_STATS: @variance shift */
+};
+
+/* Preallocated: no allocation after _stp_map_new().  Entries keep
+ * insertion order (unsorted foreach) until _stp_map_sort(). */
+struct stp_map;
+struct stp_map_entry;
+static struct stp_map *_stp_map_new(const struct stp_map_spec *spec);
+static void _stp_map_free(struct stp_map *m);
+static void _stp_map_clear(struct stp_map *m);
+static unsigned _stp_map_size(const struct stp_map *m);
+/* NULL when absent. */
+static struct stp_map_entry *_stp_map_find(struct stp_map *m, const union stp_key *k);
+/* Find or add (value 0 / "" / empty stat).  NULL when the array is full
+ * and does not wrap: the caller reports "Array overflow". */
+static struct stp_map_entry *_stp_map_insert(struct stp_map *m, const union stp_key *k);
+static void _stp_map_remove(struct stp_map *m, struct stp_map_entry *e);
+/* delete a[*, k]: remove every entry whose keys match; NULL keys[i] wildcard. */
+static void _stp_map_remove_matching(struct stp_map *m, const union stp_key *k,
+				     const bool *wild);
+static bool _stp_map_matches(const struct stp_map *m, const struct stp_map_entry *e,
+			     const union stp_key *k, const bool *wild);
+/* The value of an entry, by type. */
+static int64_t *_stp_entry_long(struct stp_map_entry *e);
+static char *_stp_entry_str(struct stp_map_entry *e);      /* MAXSTRINGLEN bytes */
+static struct stp_stat *_stp_entry_stat(struct stp_map_entry *e);
+static int64_t _stp_entry_key_long(const struct stp_map_entry *e, int i);
+static const char *_stp_entry_key_str(const struct stp_map_entry *e, int i);
+/* Iteration in the current order: first, then next until NULL.  The
+ * current entry may be removed during the walk (next is fetched first by
+ * the caller). */
+static struct stp_map_entry *_stp_map_first(struct stp_map *m);
+static struct stp_map_entry *_stp_map_next(struct stp_map *m, struct stp_map_entry *e);
+/* Reorder for foreach: by = 0 the value (for STP_STATS: stat_op of it),
+ * by = k the k-th key (1-based); dir +1 ascending, -1 descending.  Stable;
+ * ties keep the previous order. */
+static void _stp_map_sort(struct stp_map *m, int by, int dir, enum stp_stat_op stat_op);
+
+/* Statistics arrays: one map per CPU; <<< touches only this CPU's map. */
+struct stp_pmap;
+static struct stp_pmap *_stp_pmap_new(const struct stp_map_spec *spec);
+static void _stp_pmap_free(struct stp_pmap *pm);
+/* a[k] <<< v.  -E2BIG when this CPU's map is full. */
+static int _stp_pmap_add(struct stp_pmap *pm, const union stp_key *k, int64_t v);
+/* All CPUs merged into one map (owned by pm, valid until the next agg or
+ * clear); read under the global's write lock. */
+static struct stp_map *_stp_pmap_agg(struct stp_pmap *pm);
+static void _stp_pmap_clear(struct stp_pmap *pm);
+static void _stp_pmap_remove_key(struct stp_pmap *pm, const union stp_key *k,
+				 const bool *wild);
+
+/* ---- strings ---- */
+/* Copy at most MAXSTRINGLEN - 1 bytes, always NUL-terminated. */
+static inline void _stp_strlcpy(char *dst, const char *src);
+/* dst = a . b (dst may be a or b's buffer only when it is a). */
+static void _stp_concat(char *dst, const char *a, const char *b);
+/* <, ==, ... on strings: strcmp semantics on bytes. */
+static inline int _stp_strcmp(const char *a, const char *b);
+
+/* ---- the probe context: one per CPU ---- */
+struct stp_probe;
+
+struct context {
+	atomic_t busy;                  /* reentrancy guard: 1 while a handler runs here */
+	const struct stp_probe *probe;
+	const char *probe_point;        /* pp() */
+	struct pt_regs *regs;           /* NULL for begin/end/timers without regs */
+	int user_mode_p;
+	long actioncount;               /* statements so far in this hit */
+	int nesting;                    /* script function calls active */
+	const char *last_error;         /* the pending error's message, or NULL */
+	const char *last_loc;           /* where: "operator '/' at t.stp:3:9" */
+	char error_buf[MAXSTRINGLEN];   /* room for a formatted last_error */
+	struct stp_sink out;            /* this hit's output (STP_SINK_PRINT) */
+	char *frames;                   /* MAXNESTING + 1 frames of stp_module.frame_size */
+	char tok_buf[MAXSTRINGLEN];     /* tokenize() state (doc/runtime-api.md) */
+	size_t tok_pos;
+	int tok_more;
+	void *tapset_data;              /* reserved for tapsets */
+};
+
+#define CONTEXT c   /* embedded C in generated functions runs with c in scope */
+
+/* Frame d (0: the probe's locals; d: a function called at depth d). */
+#define STP_FRAME(c, d) ((void *)((c)->frames + (size_t)(d) * stp_module.frame_size))
+
+/* ---- errors ---- */
+/* Raise a script error in the running hit: the first one wins; the
+ * generated code then unwinds to its catch or out label.  loc is a
+ * static string like "operator '/' at t.stp:3:9" (or NULL). */
+static void _stp_error(struct context *c, const char *msg, const char *loc);
+static void _stp_errorf(struct context *c, const char *loc, const char *fmt, ...)
+	__printf(3, 4);
+/* Counted against MAXACTION; the generated code calls this per statement
+ * (n > 1 for straight-line runs) and unwinds when it returns true. */
+static inline bool _stp_action(struct context *c, long n, const char *loc)
+{
+	c->actioncount += n;
+	if (unlikely(c->actioncount > MAXACTION)) {
+		_stp_error(c, "MAXACTION exceeded", loc);
+		return true;
+	}
+	return false;
+}
+
+/* ---- session ---- */
+static void _stp_exit(void);                        /* exit(): end the session in order */
+static void _stp_warn(const char *fmt, ...) __printf(1, 2);  /* "WARNING: ...\n" to stderr */
+static void _stp_print(const char *s);              /* the running hit's output */
+static void _stp_printf(const char *fmt, ...) __printf(1, 2);
+static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
+static int64_t _stp_gettime_ns(void);
+
+/* ---- what the generated code describes ---- */
+
+/* A global's lock as one probe uses it: shared (read, and <<<) or
+ * exclusive (write, delete, foreach sort, reading statistics). */
+struct stp_lock_use {
+	rwlock_t *lock;
+	bool write;
+};
+
+struct stp_probe {
+	void (*handler)(struct context *c);
+	const char *pp;                 /* the derived probe point: pp() */
+	const struct stp_lock_use *locks;  /* sorted by global: one fixed order */
+	unsigned nlocks;
+};
+
+/* begin, end, error and never probes.  Sorted by (kind, priority), ties
+ * in script order. */
+enum stp_be_kind { STP_BEGIN, STP_END, STP_ERROR };
+struct stp_be_probe {
+	const struct stp_probe *probe;
+	enum stp_be_kind kind;
+	int64_t priority;
+};
+
+enum stp_timer_kind { STP_TIMER_HR, STP_TIMER_JIFFIES, STP_TIMER_PROFILE };
+struct stp_timer_probe {
+	const struct stp_probe *probe;
+	enum stp_timer_kind kind;
+	int64_t period;                 /* ns (HR) or jiffies */
+	int64_t randomize;              /* same unit; 0 none */
+};
+
+/* The module as pass 3 describes it; runtime.c reads only this. */
+struct stp_module_desc {
+	const char *name;               /* STP_MODULE_NAME */
+	size_t frame_size;              /* sizeof the largest probe/function frame */
+	int (*init)(void);              /* allocate and initialize globals: 0 or -errno */
+	void (*exit)(void);             /* free them */
+	const struct stp_be_probe *be;
+	unsigned nbe;
+	const struct stp_timer_probe *timers;
+	unsigned ntimers;
+};
+
+/* Run one probe hit (every family ends here): takes this CPU's context
+ * (a busy context means reentrancy: the hit is skipped and counted), the
+ * probe's locks (trylock, in order; failure skips), calls the handler,
+ * reports its error, flushes its output. */
+static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs);
+
+#endif
