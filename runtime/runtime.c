@@ -7,6 +7,7 @@
 #include "string.c"        /* string helpers of the language */
 #include "stat.c"          /* statistics, histograms */
 #include "map.c"           /* associative arrays, per-CPU statistics arrays */
+#include "regex.c"         /* =~ and !~ */
 #include "transport.c"     /* ring buffer, debugfs data and ctl files */
 #include "context.c"       /* per-CPU contexts, errors, locks, _stp_probe_run */
 #include "tapset_support.c" /* helpers of doc/runtime-api.md */

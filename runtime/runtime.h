@@ -227,6 +227,13 @@ static void _stp_concat(char *dst, const char *a, const char *b);
 /* <, ==, ... on strings: strcmp semantics on bytes. */
 static inline int _stp_strcmp(const char *a, const char *b);
 
+/* ---- regular expressions (runtime/regex.c) ---- */
+/* s =~ re: POSIX ERE, re a literal of the script.  Returns 1 or 0 and
+ * records the groups in c for matched()/ngroups(); a malformed re (pass 3
+ * checks them, so only guru code can) is a script error. */
+static int _stp_regex_match(struct context *c, const char *s, const char *re,
+			    const char *loc);
+
 /* ---- the probe context: one per CPU ---- */
 struct stp_probe;
 
@@ -247,6 +254,10 @@ struct context {
 	size_t tok_pos;
 	int tok_more;
 	void *tapset_data;              /* reserved for tapsets */
+	/* the last =~ match, for matched(n) and ngroups() */
+	char re_subject[MAXSTRINGLEN];
+	int re_ngroups;                 /* 0 when the last match failed */
+	int re_start[10], re_end[10];   /* group n: re_subject[start..end) */
 };
 
 #define CONTEXT c   /* embedded C in generated functions runs with c in scope */
