@@ -1,0 +1,500 @@
+/* stat.c - statistics (x <<< v), their extractors and histograms.
+ *
+ * Every statistic is kept per CPU: <<< touches only the running CPU's
+ * slot, with no lock beyond the global's shared lock; readers merge the
+ * slots under the exclusive lock.  The arithmetic reproduces upstream
+ * 4.8's integer results exactly, rounding included:
+ *  - a slot keeps count, sum, min, max and, for @variance(x, shift),
+ *    Welford's running mean avg_s (scaled by 2^shift) and sum of squared
+ *    deviations m2; upstream keeps the running delta in an `int`, and so
+ *    do we, since it changes results for values beyond 2^31;
+ *  - a slot's variance is m2 / (count - 1) (0 for one value);
+ *  - merged scalars (_stp_pstat_agg) use the total-variance formula
+ *    over all CPUs at once; merged array entries (pmap) merge CPU by CPU,
+ *    pairwise (stat_merge_pair) -- the two differ in rounding, as upstream;
+ *  - in a merged statistic m2 holds the scaled variance, so
+ *    @variance = m2 >> (2 * shift).
+ * Histograms: a linear one has (hi - lo) / step + 3 buckets (underflow,
+ * one per step from lo to hi inclusive, overflow); a log one 128 buckets,
+ * bucket 64 holding 0, 64 + k holding [2^(k-1), 2^k), 64 - k the negatives
+ * of that.  _stp_hist_print draws them as upstream does.
+ */
+#include <linux/vmalloc.h>
+
+#define STP_HIST_LOG_BUCKETS 128
+#define STP_HIST_LOG_ZERO 64
+/* -D HIST_WIDTH=N: '@' of the longest bar; -D HIST_ELISION=N: zero rows
+ * kept next to data before the rest is shown as '~' (< 0: none elided).
+ * Upstream's names, so that scripts' -D options keep working. */
+#ifndef HIST_WIDTH
+#define HIST_WIDTH 50
+#endif
+#ifndef HIST_ELISION
+#define HIST_ELISION 2
+#endif
+#define STP_HIST_WIDTH ((int64_t)(HIST_WIDTH))
+
+/* Buckets of a histogram of spec h (0 without one).  Pass 3 checks
+ * (hi - lo) / step; this only guards against a bad spec. */
+static int stat_nbuckets(const struct stp_hist_spec *h)
+{
+	if (!h)
+		return 0;
+	switch (h->kind) {
+	case STP_HIST_LINEAR:
+		if (h->step <= 0 || h->hi < h->lo || (h->hi - h->lo) / h->step > 100000)
+			return 0;
+		return (int)((h->hi - h->lo) / h->step) + 3;
+	case STP_HIST_LOG:
+		return STP_HIST_LOG_BUCKETS;
+	case STP_HIST_NONE:
+		break;
+	}
+	return 0;
+}
+
+static size_t stat_size(const struct stp_hist_spec *h)
+{
+	size_t sz = sizeof(struct stp_stat) + stat_nbuckets(h) * sizeof(int64_t);
+
+	return (sz + 7) & ~(size_t)7;
+}
+
+/* Division as the language defines it for these results: 0 for a zero
+ * divisor, truncation toward zero, no trap on INT64_MIN / -1. */
+static int64_t stat_div(int64_t x, int64_t y)
+{
+	if (y == 0)
+		return 0;
+	if (y == -1)
+		return (int64_t)(0 - (uint64_t)x);
+	return div64_s64(x, y);
+}
+
+/* Sums and products wrap around like the kernel's (-fno-strict-overflow)
+ * int64 arithmetic, which upstream's results depend on; spelled out so
+ * that the unit tests' UBSan does not flag them. */
+static int64_t stat_shl(int64_t v, int shift)
+{
+	return (int64_t)((uint64_t)v << shift);
+}
+
+static int64_t wadd(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static int64_t wmul(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+
+/* n * d * d */
+static int64_t wsq(int64_t n, int64_t d)
+{
+	return wmul(wmul(n, d), d);
+}
+
+/* The log-histogram bucket of v. */
+static int stat_log_bucket(int64_t v)
+{
+	uint64_t u;
+	int bits = 0;
+
+	if (v == 0)
+		return STP_HIST_LOG_ZERO;
+	u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	while (u) {
+		bits++;
+		u >>= 1;
+	}
+	if (v < 0)
+		return STP_HIST_LOG_ZERO - bits;
+	return min(STP_HIST_LOG_ZERO + bits, STP_HIST_LOG_BUCKETS - 1);
+}
+
+/* The value a log bucket is labelled with. */
+static int64_t stat_log_value(int b)
+{
+	if (b == STP_HIST_LOG_ZERO)
+		return 0;
+	if (b < STP_HIST_LOG_ZERO)
+		return (int64_t)(-(uint64_t)1 << (STP_HIST_LOG_ZERO - 1 - b));
+	return (int64_t)((uint64_t)1 << (b - STP_HIST_LOG_ZERO - 1));
+}
+
+static int stat_linear_bucket(const struct stp_hist_spec *h, int nb, int64_t v)
+{
+	uint64_t b;
+
+	if (v < h->lo)
+		return 0;
+	b = div64_u64((uint64_t)v - (uint64_t)h->lo, (uint64_t)h->step) + 1;
+	return b >= (uint64_t)(nb - 1) ? nb - 1 : (int)b;
+}
+
+static void stat_clear(struct stp_stat *s, const struct stp_hist_spec *h)
+{
+	memset(s, 0, stat_size(h));
+}
+
+/* s <<< v. */
+static void stat_add(struct stp_stat *s, const struct stp_hist_spec *h, int shift, int64_t v)
+{
+	int nb = stat_nbuckets(h);
+
+	s->shift = shift;
+	if (s->count == 0) {
+		s->count = 1;
+		s->sum = s->min = s->max = v;
+		s->avg_s = stat_shl(v, shift);
+		s->m2 = 0;
+	} else {
+		/* upstream's delta is an int: keep its truncation */
+		int delta = (int)wadd(stat_shl(v, shift), -(uint64_t)s->avg_s);
+
+		s->count++;
+		s->sum = wadd(s->sum, v);
+		if (v > s->max)
+			s->max = v;
+		if (v < s->min)
+			s->min = v;
+		s->avg_s = wadd(s->avg_s, stat_div(delta, s->count));
+		s->m2 = wadd(s->m2, wmul(delta, wadd(stat_shl(v, shift), -(uint64_t)s->avg_s)));
+	}
+	if (nb && h->kind == STP_HIST_LOG)
+		s->hist[stat_log_bucket(v)]++;
+	else if (nb)
+		s->hist[stat_linear_bucket(h, nb, v)]++;
+}
+
+/* The scaled variance of one CPU's slot. */
+static int64_t stat_slot_variance(const struct stp_stat *s)
+{
+	return s->count < 2 ? 0 : stat_div(s->m2, s->count - 1);
+}
+
+/* Merge n per-CPU slots into agg (upstream's scalar merge). */
+static void stat_merge_all(struct stp_stat *agg, struct stp_stat *const *slots, int n,
+			   const struct stp_hist_spec *h)
+{
+	int nb = stat_nbuckets(h);
+	int64_t s1 = 0, s2 = 0, d;
+	int i, j;
+
+	stat_clear(agg, h);
+	for (i = 0; i < n; i++) {
+		const struct stp_stat *sd = slots[i];
+
+		if (!sd->count)
+			continue;
+		agg->shift = sd->shift;
+		if (agg->count == 0) {
+			agg->min = sd->min;
+			agg->max = sd->max;
+		}
+		agg->count += sd->count;
+		agg->sum = wadd(agg->sum, sd->sum);
+		agg->max = max(agg->max, sd->max);
+		agg->min = min(agg->min, sd->min);
+		for (j = 0; j < nb; j++)
+			agg->hist[j] += sd->hist[j];
+	}
+	agg->avg_s = stat_div(stat_shl(agg->sum, agg->shift), agg->count);
+	for (i = 0; i < n; i++) {
+		const struct stp_stat *sd = slots[i];
+
+		if (!sd->count)
+			continue;
+		d = wadd(sd->avg_s, -(uint64_t)agg->avg_s);
+		s1 = wadd(s1, wsq(sd->count, d));
+		s2 = wadd(s2, wmul(sd->count - 1, stat_slot_variance(sd)));
+	}
+	agg->m2 = stat_div(wadd(s1, s2), agg->count - 1);
+}
+
+/* agg (already merged, or empty) += one CPU's slot sd, pairwise as
+ * upstream merges the entries of statistics arrays. */
+static void stat_merge_pair(struct stp_stat *agg, const struct stp_stat *sd,
+			    const struct stp_hist_spec *h)
+{
+	int nb = stat_nbuckets(h);
+	int64_t n1 = agg->count, avg1 = agg->avg_s, d1, d2;
+	int j;
+
+	if (!sd->count)
+		return;
+	if (!agg->count) {
+		memcpy(agg, sd, stat_size(h));
+		agg->m2 = stat_slot_variance(sd);
+		return;
+	}
+	agg->count += sd->count;
+	agg->sum = wadd(agg->sum, sd->sum);
+	agg->min = min(agg->min, sd->min);
+	agg->max = max(agg->max, sd->max);
+	agg->shift = sd->shift;
+	agg->avg_s = stat_div(stat_shl(agg->sum, sd->shift), agg->count);
+	d1 = wadd(avg1, -(uint64_t)agg->avg_s);
+	d2 = wadd(sd->avg_s, -(uint64_t)agg->avg_s);
+	agg->m2 = stat_div(wadd(wadd(wsq(n1, d1), wmul(n1 - 1, agg->m2)),
+				wadd(wsq(sd->count, d2), wmul(sd->count - 1, stat_slot_variance(sd)))),
+			   agg->count - 1);
+	for (j = 0; j < nb; j++)
+		agg->hist[j] += sd->hist[j];
+}
+
+/* ---- scalar statistics globals ---- */
+
+struct stp_pstat {
+	struct stp_hist_spec hist;
+	int shift;
+	size_t size;                    /* bytes of one stp_stat */
+	struct stp_stat *agg;
+	struct stp_stat *slot[];        /* nr_cpu_ids */
+};
+
+static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift)
+{
+	struct stp_hist_spec none = { .kind = STP_HIST_NONE };
+	struct stp_pstat *ps;
+	size_t size, head;
+	char *p;
+	unsigned i;
+
+	if (!h)
+		h = &none;
+	size = stat_size(h);
+	head = (sizeof(*ps) + nr_cpu_ids * sizeof(ps->slot[0]) + 7) & ~(size_t)7;
+	ps = vzalloc(head + (nr_cpu_ids + 1) * size);
+	if (!ps)
+		return NULL;
+	ps->hist = *h;
+	ps->shift = shift;
+	ps->size = size;
+	p = (char *)ps + head;
+	ps->agg = (struct stp_stat *)p;
+	for (i = 0; i < nr_cpu_ids; i++)
+		ps->slot[i] = (struct stp_stat *)(p + (i + 1) * size);
+	return ps;
+}
+
+static void _stp_pstat_free(struct stp_pstat *ps)
+{
+	vfree(ps);
+}
+
+static void _stp_pstat_add(struct stp_pstat *ps, int64_t v)
+{
+	stat_add(ps->slot[smp_processor_id()], &ps->hist, ps->shift, v);
+}
+
+static const struct stp_stat *_stp_pstat_agg(struct stp_pstat *ps)
+{
+	stat_merge_all(ps->agg, ps->slot, nr_cpu_ids, &ps->hist);
+	return ps->agg;
+}
+
+static void _stp_pstat_clear(struct stp_pstat *ps)
+{
+	unsigned i;
+
+	for (i = 0; i < nr_cpu_ids; i++)
+		stat_clear(ps->slot[i], &ps->hist);
+	stat_clear(ps->agg, &ps->hist);
+}
+
+/* ---- extractors ---- */
+
+static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
+			     enum stp_stat_op op, const char *loc)
+{
+	if (op == STP_STAT_COUNT)
+		return s ? s->count : 0;
+	if (op == STP_STAT_SUM)
+		return s ? s->sum : 0;
+	if (!s || s->count == 0) {
+		_stp_error(c, "empty aggregate", loc);
+		return 0;
+	}
+	switch (op) {
+	case STP_STAT_MIN:
+		return s->min;
+	case STP_STAT_MAX:
+		return s->max;
+	case STP_STAT_AVG:
+		return stat_div(s->sum, s->count);
+	case STP_STAT_VARIANCE:
+		return s->m2 >> (2 * s->shift);
+	case STP_STAT_COUNT:
+	case STP_STAT_SUM:
+		break;
+	}
+	return 0;
+}
+
+static int64_t _stp_hist_bucket(const struct stp_stat *s, const struct stp_hist_spec *h,
+				int64_t i)
+{
+	if (!s || i < 0 || i >= stat_nbuckets(h))
+		return 0;
+	return s->hist[i];
+}
+
+static int64_t _stp_hist_get(struct context *c, const struct stp_stat *s,
+			     const struct stp_hist_spec *h, int64_t i, const char *loc)
+{
+	if (!s || s->count == 0) {
+		_stp_error(c, "empty aggregate", loc);
+		return 0;
+	}
+	if (i < 0 || i >= stat_nbuckets(h)) {
+		_stp_error(c, "histogram index out of range", loc);
+		return 0;
+	}
+	return s->hist[i];
+}
+
+/* ---- the bar chart ---- */
+
+/* Characters of v in decimal, the sign included. */
+static int dec_width(int64_t v)
+{
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = v < 0 ? 1 : 0;
+
+	do {
+		n++;
+		u /= 10;
+	} while (u);
+	return n;
+}
+
+/* The label of row i: a value, with '<' / '>' for the linear under- and
+ * overflow rows. */
+static int64_t hist_row_value(const struct stp_hist_spec *h, int nb, int i, const char **prefix)
+{
+	*prefix = "";
+	if (h->kind == STP_HIST_LOG)
+		return stat_log_value(i);
+	if (i == 0) {
+		*prefix = "<";
+		return h->lo;
+	}
+	if (i == nb - 1) {
+		*prefix = ">";
+		return h->lo + (int64_t)(i - 2) * h->step;
+	}
+	return h->lo + (int64_t)(i - 1) * h->step;
+}
+
+/* The rows drawn: the data's range widened by two (zero) rows each side;
+ * a log chart widens downward past bucket 0 only when it holds negative
+ * values; a linear chart shows its under/overflow rows only when they
+ * count something. */
+static void hist_range(const struct stp_stat *s, const struct stp_hist_spec *h, int nb,
+		       int *plo, int *phi, int64_t *pmax)
+{
+	int lo = -1, hi = 0, i;
+	int64_t vmax = 0;
+
+	for (i = 0; i < nb; i++) {
+		if (s->hist[i] > 0) {
+			if (lo == -1)
+				lo = i;
+			hi = i;
+		}
+		vmax = max(vmax, s->hist[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		if (lo > 0 && (h->kind != STP_HIST_LOG || lo != STP_HIST_LOG_ZERO))
+			lo--;
+		if (hi < nb - 1)
+			hi++;
+	}
+	if (lo < 0)
+		lo = 0;         /* no data: callers report "empty aggregate" first */
+	if (h->kind == STP_HIST_LINEAR) {
+		if (lo == 0 && s->hist[0] == 0)
+			lo++;
+		if (hi == nb - 1 && s->hist[hi] == 0)
+			hi--;
+	}
+	*plo = lo;
+	*phi = hi;
+	*pmax = vmax;
+}
+
+/* True when row i and its HIST_ELISION neighbours in [lo, hi] are all 0. */
+static bool hist_elided(const struct stp_stat *s, int nb, int lo, int hi, int i)
+{
+	int span = min((int)(HIST_ELISION), nb), k;
+
+	if ((long)(HIST_ELISION) < 0)
+		return false;
+	for (k = max(lo, i - span); k <= min(hi, i + span); k++)
+		if (s->hist[k])
+			return false;
+	return true;
+}
+
+static void hist_row(struct stp_sink *out, const struct stp_stat *s,
+		     const struct stp_hist_spec *h, int nb, int i, int val_w, int cnt_w,
+		     int64_t scale)
+{
+	const char *prefix;
+	int64_t val = hist_row_value(h, nb, i, &prefix);
+	int64_t bar = stat_div(s->hist[i], scale);
+	int w = val_w - dec_width(val);
+
+	/* upstream prints the label with "%*s%lld": a negative width there
+	 * means left-justified (it cannot happen with sane labels) */
+	_stp_fmt(out, STP_FMT_STRING, w < 0 ? STP_FMT_F_LEFT : 0, w < 0 ? -w : w, -1, 0, prefix);
+	_stp_put_long(out, val);
+	_stp_puts(out, " |");
+	fmt_pad(out, '@', bar);
+	_stp_fmt(out, STP_FMT_SIGNED, 0, (int)(STP_HIST_WIDTH - bar + 1 + cnt_w), -1,
+		 s->hist[i], NULL);
+	_stp_putc(out, '\n');
+}
+
+static void _stp_hist_print(struct stp_sink *out, const struct stp_stat *s,
+			    const struct stp_hist_spec *h)
+{
+	int nb = stat_nbuckets(h);
+	int lo, hi, i, val_w, cnt_w;
+	int64_t vmax, scale;
+	bool eliding = false;
+
+	if (!s || !nb)
+		return;
+	hist_range(s, h, nb, &lo, &hi, &vmax);
+	scale = vmax <= STP_HIST_WIDTH ? 1 : (vmax + STP_HIST_WIDTH - 1) / STP_HIST_WIDTH;
+	cnt_w = dec_width(vmax);
+	if (h->kind == STP_HIST_LINEAR)
+		/* upstream sizes the top label as lo + step * hi, one step
+		 * more than it prints: keep that, it sets the column */
+		val_w = max(dec_width(h->lo) + (lo == 0),
+			    dec_width(h->lo + h->step * hi) + (hi == nb - 1));
+	else
+		val_w = max(dec_width(stat_log_value(hi)), dec_width(stat_log_value(lo)));
+	val_w = max(val_w, 5);
+
+	_stp_fmt(out, STP_FMT_STRING, 0, val_w, -1, 0, "value");
+	_stp_puts(out, " |");
+	fmt_pad(out, '-', STP_HIST_WIDTH);
+	_stp_puts(out, " count\n");
+	for (i = lo; i <= hi; i++) {
+		if (hist_elided(s, nb, lo, hi, i)) {
+			eliding = true;
+			continue;
+		}
+		if (eliding) {
+			fmt_pad(out, ' ', val_w);
+			_stp_puts(out, " ~\n");
+			eliding = false;
+		}
+		hist_row(out, s, h, nb, i, val_w, cnt_w, scale);
+	}
+	_stp_putc(out, '\n');
+}
