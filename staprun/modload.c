@@ -8,11 +8,14 @@
 #define _GNU_SOURCE
 #include "modload.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* First line of a small /proc or /sys file, or "" when unreadable. */
@@ -137,5 +140,82 @@ const char *modload_name_of(const char *path, char *buf, unsigned len)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = base[i] == '-' ? '_' : base[i];
 	buf[n] = '\0';
+	return buf;
+}
+
+int modload_remove_wait(const char *name, int verbose)
+{
+	for (int tries = 0; tries < 50; tries++) {
+		if (syscall(SYS_delete_module, name, O_NONBLOCK) == 0) {
+			if (verbose)
+				fprintf(stderr, "staprun: module %s unloaded\n", name);
+			return 0;
+		}
+		if (errno != EWOULDBLOCK && errno != EBUSY && errno != EINTR)
+			break;
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return modload_remove(name);
+}
+
+/* The .modinfo section of an ELF64 file image, or NULL. */
+static const char *find_modinfo(const char *img, size_t size, size_t *len)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return NULL;
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
+	if (strs->sh_offset > size || strs->sh_size > size - strs->sh_offset)
+		return NULL;
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_name >= strs->sh_size || sh[i].sh_offset > size ||
+		    sh[i].sh_size > size - sh[i].sh_offset)
+			continue;
+		const char *name = img + strs->sh_offset + sh[i].sh_name;
+		if (strnlen(name, strs->sh_size - sh[i].sh_name) == 8 && !strcmp(name, ".modinfo")) {
+			*len = sh[i].sh_size;
+			return img + sh[i].sh_offset;
+		}
+	}
+	return NULL;
+}
+
+/* The value of "name=" in the module's .modinfo (NUL-separated
+ * "key=value" strings), which is what the kernel will call it whatever
+ * the file is called. */
+const char *modload_module_name(const char *path, char *buf, unsigned len)
+{
+	const char *found = NULL;
+	size_t mlen = 0, vlen = 0;
+	char *img = NULL;
+	long size = -1;
+	FILE *f = fopen(path, "rb");
+
+	if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (img = malloc((size_t)size)) && fread(img, 1, (size_t)size, f) == (size_t)size) {
+		const char *mi = find_modinfo(img, (size_t)size, &mlen);
+		for (size_t i = 0; mi && i < mlen; i += strnlen(mi + i, mlen - i) + 1) {
+			if (mlen - i > 5 && !memcmp(mi + i, "name=", 5)) {
+				found = mi + i + 5;
+				vlen = strnlen(found, mlen - i - 5);
+				break;
+			}
+		}
+	}
+	if (found && vlen && vlen < len) {
+		memcpy(buf, found, vlen);
+		buf[vlen] = '\0';
+	} else {
+		modload_name_of(path, buf, len);
+	}
+	free(img);
+	if (f)
+		fclose(f);
 	return buf;
 }

@@ -12,6 +12,15 @@ int modload_insert(const char *path, const char *params);
  * printing why. */
 int modload_remove(const char *name);
 
+/* modload_remove, retried for a while (about 5 s) while the module is
+ * busy: its files are still being closed, a ctl writer is exiting.  Says
+ * nothing unless it finally fails, or verbose. */
+int modload_remove_wait(const char *name, int verbose);
+
+/* The module name a .ko file will load as: the "name=" entry of its
+ * .modinfo section, else modload_name_of().  Writes into buf. */
+const char *modload_module_name(const char *path, char *buf, unsigned len);
+
 /* The module name a .ko file will load as: its basename without ".ko",
  * with '-' turned into '_' as the kernel does.  Writes into buf. */
 const char *modload_name_of(const char *path, char *buf, unsigned len);
