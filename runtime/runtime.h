@@ -29,6 +29,10 @@
 #include <linux/sched.h>
 #include "compat/compat.h"
 
+/* Every runtime function is static and a script uses only some of them:
+ * an unused one is normal, not worth a warning. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+
 /* ---- limits: every one may be overridden with -D NAME=VAL ---- */
 #ifndef MAXSTRINGLEN
 #define MAXSTRINGLEN 512
@@ -80,6 +84,9 @@ static inline void _stp_sink_string(struct stp_sink *s, char *dst);
 static void _stp_put(struct stp_sink *s, const char *p, size_t n);
 static void _stp_puts(struct stp_sink *s, const char *str);
 static void _stp_putc(struct stp_sink *s, char ch);
+/* Send a full STP_SINK_PRINT sink's bytes as one STDOUT record and empty
+ * it (context.c defines it; sink.c calls it when the buffer is full). */
+static void _stp_print_flush(struct stp_sink *s);
 
 /* One printf directive (translator/format.h has the same conversions):
  * conv is an enum stp_fmt_conv, flags STP_FMT_F_*, width/prec -1 when
@@ -106,8 +113,21 @@ enum stp_fmt_conv {
 
 static void _stp_fmt(struct stp_sink *s, int conv, unsigned flags, int width, int prec,
 		     int64_t num, const char *str);
+/* A '*' width or precision argument as _stp_fmt wants it: upstream
+ * truncates the value to an int and clamps it to 0..buffer size (so a
+ * negative one is 0, not "absent" and not left-justified). */
+static inline int _stp_fmt_star(int64_t v)
+{
+	int i = (int)v;
+
+	return i < 0 ? 0 : i > 65536 ? 65536 : i;
+}
 /* print(n) / the decimal text of n. */
 static void _stp_put_long(struct stp_sink *s, int64_t n);
+/* %m / %M of _stp_fmt with the read's result: 0, or -EFAULT when the
+ * memory at addr could not be read (the output then stops short). */
+static int _stp_fmt_memory(struct stp_sink *s, int conv, unsigned flags, int width, int prec,
+			   unsigned long addr);
 
 /* ---- statistics ---- */
 enum stp_hist_kind { STP_HIST_NONE, STP_HIST_LINEAR, STP_HIST_LOG };
@@ -115,7 +135,8 @@ enum stp_hist_kind { STP_HIST_NONE, STP_HIST_LINEAR, STP_HIST_LOG };
 struct stp_hist_spec {
 	enum stp_hist_kind kind;
 	int64_t lo, hi, step;   /* STP_HIST_LINEAR */
-	int nbuckets;           /* LINEAR: (hi-lo)/step + 2 (under and overflow); LOG: 128 */
+	int nbuckets;           /* LINEAR: (hi-lo)/step + 3 (lo..hi, under and overflow);
+				 * LOG: 128.  Informative: stat.c computes it itself */
 };
 
 /* One statistic.  hist[] has spec->nbuckets entries when a histogram is
@@ -150,6 +171,12 @@ static void _stp_hist_print(struct stp_sink *out, const struct stp_stat *s,
 /* @hist_log(x)[i]: the count in bucket i (0 when out of range). */
 static int64_t _stp_hist_bucket(const struct stp_stat *s, const struct stp_hist_spec *h,
 				int64_t i);
+/* The same with upstream's errors: "empty aggregate" (s NULL or count 0)
+ * and "histogram index out of range"; then 0 and c->last_error set.
+ * print(@hist_*(x)) of an empty x is "empty aggregate" too: the caller
+ * checks before _stp_hist_print. */
+static int64_t _stp_hist_get(struct context *c, const struct stp_stat *s,
+			     const struct stp_hist_spec *h, int64_t i, const char *loc);
 
 /* ---- associative arrays ---- */
 #define STP_MAX_KEYS 9
@@ -233,6 +260,11 @@ static inline int _stp_strcmp(const char *a, const char *b);
  * checks them, so only guru code can) is a script error. */
 static int _stp_regex_match(struct context *c, const char *s, const char *re,
 			    const char *loc);
+/* Allocate / free the per-CPU work areas of the matcher: module init and
+ * exit (process context).  0 or -ENOMEM; a match without them is a
+ * script error. */
+static int _stp_regex_init(void);
+static void _stp_regex_exit(void);
 
 /* ---- the probe context: one per CPU ---- */
 struct stp_probe;
@@ -291,6 +323,36 @@ static void _stp_print(const char *s);              /* the running hit's output 
 static void _stp_printf(const char *fmt, ...) __printf(1, 2);
 static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
 static int64_t _stp_gettime_ns(void);
+
+/* ---- helpers of tapset C bodies (doc/runtime-api.md, tapset_support.c) ---- */
+static long _stp_read_kernel(void *dst, unsigned long addr, size_t n);
+static long _stp_read_user(void *dst, unsigned long addr, size_t n);
+static long _stp_kernel_string(char *dst, unsigned long addr, size_t max);
+static long _stp_user_string(char *dst, unsigned long addr, size_t max);
+static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n);
+static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n);
+static int _stp_is_compat_task(void);
+#define _STP_QUOTE      0x1     /* _stp_text_quote/_stp_mem_quote: "text" or "text"... */
+#define _STP_QUOTE_USER 0x2     /* _stp_mem_quote: addr is in the current task's user space */
+static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags);
+static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags);
+
+/* Embedded C bodies: pass 3 wraps each body so that these can leave it
+ * with `goto stp_embedded_out;` (a label it places after the body).
+ * STAP_RETURN picks by the type of STAP_RETVALUE: an int64_t is
+ * assigned, a char[MAXSTRINGLEN] is copied into. */
+static inline void _stp_ret_long(void *dst, int64_t v) { *(int64_t *)dst = v; }
+static inline void _stp_ret_str(void *dst, const char *v) { strscpy(dst, v, MAXSTRINGLEN); }
+#define STAP_RETURN(v) do {						\
+		_Generic(&(STAP_RETVALUE), int64_t *: _stp_ret_long,	\
+			 default: _stp_ret_str)((void *)&(STAP_RETVALUE), (v)); \
+		goto stp_embedded_out;					\
+	} while (0)
+#define STAP_ERROR(...) do {						\
+		_stp_errorf(CONTEXT, NULL, __VA_ARGS__);		\
+		goto stp_embedded_out;					\
+	} while (0)
+#define STAP_PRINTF(...) _stp_printf(__VA_ARGS__)
 
 /* ---- what the generated code describes ---- */
 

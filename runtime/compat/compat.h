@@ -5,4 +5,48 @@
 #ifndef _STP_COMPAT_H
 #define _STP_COMPAT_H
 
+#include <linux/sched.h>
+#include <linux/thread_info.h>
+
+/* Does the current task run user code whose long and pointers are 4
+ * bytes?  x86-64 marks such tasks (ia32 and x32) with TIF_ADDR32; other
+ * 64-bit architectures answer with is_compat_task(). */
+#if defined(CONFIG_X86_64)
+#define _stp_compat_task_p() \
+	(!(current->flags & PF_KTHREAD) && test_thread_flag(TIF_ADDR32))
+#elif defined(CONFIG_COMPAT)
+#include <linux/compat.h>
+#define _stp_compat_task_p() (!(current->flags & PF_KTHREAD) && is_compat_task())
+#else
+#define _stp_compat_task_p() 0
+#endif
+
+/* Set up an hrtimer with its callback: hrtimer_setup() since 6.13. */
+#include <linux/hrtimer.h>
+#ifdef STP_HAVE_HRTIMER_SETUP
+#define _stp_hrtimer_setup(t, fn, clock, mode) hrtimer_setup(t, fn, clock, mode)
+#else
+static inline void _stp_hrtimer_setup(struct hrtimer *t,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+}
+#endif
+
+/* Kernel timers: del_timer_sync() became timer_delete_sync() (6.2) and
+ * from_timer() timer_container_of() (6.16). */
+#include <linux/timer.h>
+#ifdef STP_HAVE_TIMER_DELETE_SYNC
+#define _stp_timer_delete_sync(t) timer_delete_sync(t)
+#else
+#define _stp_timer_delete_sync(t) del_timer_sync(t)
+#endif
+#ifdef STP_HAVE_TIMER_CONTAINER_OF
+#define _stp_timer_container_of(var, t, field) timer_container_of(var, t, field)
+#else
+#define _stp_timer_container_of(var, t, field) from_timer(var, t, field)
+#endif
+
 #endif

@@ -1,0 +1,246 @@
+/* session.c - the session's life: module init/exit, start, stop, exit().
+ *
+ * States (doc/module-layout.md; the variable is in context.c):
+ *
+ *	LOADED --start--> STARTING --> RUNNING --exit()/errors/skips--> STOP_REQUESTED
+ *	any of them --stop--> STOPPING --> STOPPED
+ *
+ * - Module init allocates everything (contexts, globals, transport); no
+ *   probe runs before stapio writes "start <pid>" to ctl.
+ * - Start runs the begin probes in stp_module.be order (kind, then
+ *   priority), then registers every other probe family, all or nothing.
+ *   When a begin probe called exit() or failed, nothing is registered and
+ *   the stop sequence runs at once.
+ * - exit() (any context, any CPU) only moves the state to STOP_REQUESTED
+ *   and queues an EXIT record: stapio answers with "stop".
+ * - Stop (process context, idempotent): unregisters every probe
+ *   synchronously, runs the end probes (the error probes instead when
+ *   errors or skipped hits ended the session, as upstream does), writes
+ *   the summary warnings and queues DONE with status 1 when any error
+ *   happened (or too many hits were skipped), else 0.
+ * - "stop" with no "start" before it only queues DONE (status 0).
+ * Start and stop are serialized by one mutex (ctl writes, module exit).
+ */
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+
+static DEFINE_MUTEX(_stp_session_mutex);
+static pid_t _stp_target_pid;
+
+static pid_t _stp_target(void)
+{
+	return _stp_target_pid;
+}
+
+/* exit(), MAXERRORS and MAXSKIPPED: ask stapio for "stop", once.  From a
+ * begin probe the state moves out of STARTING, which _stp_session_start
+ * notices. */
+static void _stp_request_stop(void)
+{
+	int old = atomic_read(&_stp_state);
+
+	for (;;) {
+		int seen;
+
+		if (old != STP_SESSION_STARTING && old != STP_SESSION_RUNNING)
+			return; /* already stopping: an end probe's exit() changes nothing */
+		seen = atomic_cmpxchg(&_stp_state, old, STP_SESSION_STOP_REQUESTED);
+		if (seen == old)
+			break;
+		old = seen;
+	}
+	_stp_transport_write(STP_REC_EXIT, NULL, 0);
+}
+
+static void _stp_exit(void)
+{
+	_stp_request_stop();
+}
+
+/* ---- probe families other than begin/end/error ----
+ * Each registers all of its probes or none (it unwinds itself), and its
+ * unregister returns only when no handler of it is running any more. */
+struct stp_family {
+	const char *name;
+	int (*reg)(void);
+	void (*unreg)(void);
+};
+
+static const struct stp_family _stp_families[] = {
+	{ "timer", _stp_timers_register, _stp_timers_unregister },
+};
+
+static unsigned int _stp_families_live;  /* how many of _stp_families are registered */
+
+static int _stp_register_families(void)
+{
+	int rc;
+
+	for (; _stp_families_live < ARRAY_SIZE(_stp_families); _stp_families_live++) {
+		const struct stp_family *f = &_stp_families[_stp_families_live];
+
+		rc = f->reg();
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void _stp_unregister_families(void)
+{
+	while (_stp_families_live)
+		_stp_families[--_stp_families_live].unreg();
+	/* A hit in flight runs with preemption off: once every CPU has
+	 * passed a quiescent state, none is left. */
+	synchronize_rcu();
+}
+
+/* Run every begin, end or error probe (kind) in table order while the
+ * state stays `state`. */
+static void _stp_run_be(enum stp_be_kind kind, int state)
+{
+	unsigned int i;
+
+	for (i = 0; i < stp_module.nbe; i++) {
+		if (stp_module.be[i].kind != kind)
+			continue;
+		if (atomic_read(&_stp_state) != state)
+			break;
+		_stp_probe_run_in(stp_module.be[i].probe, NULL, state);
+	}
+}
+
+/* ---- stop ---- */
+
+static void _stp_summary(void)
+{
+	int errors = atomic_read(&_stp_error_count);
+	int skipped = atomic_read(&_stp_skipped_count);
+	u64 lost = _stp_transport_lost_records();
+
+	if (_stp_ended_by_skips)
+		_stp_warn("too many probe hits skipped (more than MAXSKIPPED=%d); "
+			  "the session was ended early", MAXSKIPPED);
+	if (errors || skipped)
+		_stp_warn("Number of errors: %d, skipped probes: %d", errors, skipped);
+	if (lost)
+		_stp_warn("There were %llu transport failures (lost output).",
+			  (unsigned long long)lost);
+}
+
+/* The STOPPING sequence; the caller holds the mutex.  A session never
+ * started has no probe to stop and runs no end probe. */
+static void _stp_stop_locked(void)
+{
+	s32 status = 0;
+
+	if (atomic_read(&_stp_state) == STP_SESSION_LOADED)
+		goto done;
+	atomic_set(&_stp_state, STP_SESSION_STOPPING);
+	_stp_unregister_families();
+	_stp_run_be(_stp_ended_by_error ? STP_ERROR : STP_END, STP_SESSION_STOPPING);
+	_stp_summary();
+	status = (atomic_read(&_stp_error_count) || _stp_ended_by_skips) ? 1 : 0;
+done:
+	_stp_transport_write(STP_REC_DONE, &status, sizeof(status));
+	atomic_set(&_stp_state, STP_SESSION_STOPPED);
+}
+
+static int _stp_session_stop(void)
+{
+	mutex_lock(&_stp_session_mutex);
+	if (atomic_read(&_stp_state) != STP_SESSION_STOPPED)
+		_stp_stop_locked();
+	mutex_unlock(&_stp_session_mutex);
+	return 0;
+}
+
+/* ---- start ---- */
+
+static int _stp_session_start(pid_t target)
+{
+	int rc = 0;
+
+	mutex_lock(&_stp_session_mutex);
+	if (atomic_read(&_stp_state) != STP_SESSION_LOADED) {
+		rc = -EBUSY;
+		goto out;
+	}
+	_stp_target_pid = target;
+	atomic_set(&_stp_state, STP_SESSION_STARTING);
+	_stp_run_be(STP_BEGIN, STP_SESSION_STARTING);
+	if (atomic_read(&_stp_state) != STP_SESSION_STARTING)
+		goto stop;              /* exit() or an error in a begin probe */
+	rc = _stp_register_families();
+	if (rc) {
+		_stp_msg("ERROR: ", "could not register the %s probes (%d)",
+			 _stp_families[_stp_families_live].name, rc);
+		atomic_inc(&_stp_error_count);
+		_stp_ended_by_error = true;
+		goto stop;
+	}
+	if (atomic_cmpxchg(&_stp_state, STP_SESSION_STARTING, STP_SESSION_RUNNING)
+	    == STP_SESSION_STARTING)
+		goto out;
+stop:
+	_stp_stop_locked();
+out:
+	mutex_unlock(&_stp_session_mutex);
+	return rc;
+}
+
+/* ---- the module ---- */
+
+static int __init _stp_module_init(void)
+{
+	int rc;
+
+	rc = _stp_contexts_alloc();
+	if (rc)
+		return rc;
+	rc = _stp_timers_alloc();
+	if (rc)
+		goto fail_timers;
+	rc = _stp_regex_init();
+	if (rc)
+		goto fail_regex;
+	rc = stp_module.init ? stp_module.init() : 0;
+	if (rc)
+		goto fail_globals;
+	rc = _stp_transport_init(stp_module.name, (size_t)STP_BUFFER_MB << 20);
+	if (rc)
+		goto fail_transport;
+	return 0;
+
+fail_transport:
+	if (stp_module.exit)
+		stp_module.exit();
+fail_globals:
+	_stp_regex_exit();
+fail_regex:
+	_stp_timers_free();
+fail_timers:
+	_stp_contexts_free();
+	return rc;
+}
+
+static void __exit _stp_module_exit(void)
+{
+	int state = atomic_read(&_stp_state);
+
+	/* Unloaded without "stop" (stapio killed): end the session here so
+	 * no probe outlives the module. */
+	if (state != STP_SESSION_LOADED && state != STP_SESSION_STOPPED)
+		_stp_session_stop();
+	_stp_transport_exit();
+	if (stp_module.exit)
+		stp_module.exit();
+	_stp_regex_exit();
+	_stp_timers_free();
+	_stp_contexts_free();
+}
+
+module_init(_stp_module_init);
+module_exit(_stp_module_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("SystemTap script " STP_MODULE_NAME);

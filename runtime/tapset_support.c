@@ -1,0 +1,265 @@
+/* tapset_support.c - the runtime helpers of doc/runtime-api.md.
+ *
+ * Contract: every function may run in probe context (preemption off,
+ * maybe interrupts off, maybe NMI): none sleeps, allocates or faults.
+ * Memory reads go through the *_nofault copies, a page at a time at most
+ * so a string that ends before an unmapped page is still read whole.
+ * Returns follow doc/runtime-api.md: 0 / a length, or -EFAULT.
+ */
+#include <linux/uaccess.h>
+#include <linux/kallsyms.h>
+#include <linux/timekeeping.h>
+
+static long _stp_read_kernel(void *dst, unsigned long addr, size_t n)
+{
+	return copy_from_kernel_nofault(dst, (const void *)addr, n) ? -EFAULT : 0;
+}
+
+static long _stp_read_user(void *dst, unsigned long addr, size_t n)
+{
+	return copy_from_user_nofault(dst, (const void __user *)addr, n) ? -EFAULT : 0;
+}
+
+/* How much to read at addr at once: up to 64 bytes, never across a page. */
+static size_t _stp_chunk(unsigned long addr, size_t left)
+{
+	size_t in_page = PAGE_SIZE - offset_in_page(addr);
+
+	return min3(left, in_page, (size_t)64);
+}
+
+/* A NUL-terminated copy of at most max - 1 bytes: its length or -EFAULT
+ * (dst then ""). (strncpy_from_*_nofault are not exported to modules.) */
+static long _stp_string(char *dst, unsigned long addr, size_t max, bool user)
+{
+	size_t len = 0;
+
+	if (!max)
+		return 0;
+	while (len < max - 1) {
+		size_t n = _stp_chunk(addr + len, max - 1 - len);
+		char *nul;
+		long rc = user ? _stp_read_user(dst + len, addr + len, n)
+			       : _stp_read_kernel(dst + len, addr + len, n);
+
+		if (rc) {
+			dst[0] = '\0';
+			return -EFAULT;
+		}
+		nul = memchr(dst + len, '\0', n);
+		if (nul)
+			return nul - dst;
+		len += n;
+	}
+	dst[len] = '\0';
+	return len;
+}
+
+static long _stp_kernel_string(char *dst, unsigned long addr, size_t max)
+{
+	return _stp_string(dst, addr, max, false);
+}
+
+static long _stp_user_string(char *dst, unsigned long addr, size_t max)
+{
+	return _stp_string(dst, addr, max, true);
+}
+
+/* ---- symbols ---- */
+
+static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n)
+{
+	const char *name = NULL;
+	char *line;
+
+	/* sprint_symbol_no_offset wants KSYM_SYMBOL_LEN bytes, too many for
+	 * a probe's stack: this CPU's chunk has a line for it. */
+	preempt_disable();
+	line = _stp_this_chunk()->sym;
+	/* "name", "name [module]", or "0x..." when no symbol holds addr */
+	sprint_symbol_no_offset(line, addr);
+	if (strncmp(line, "0x", 2) != 0 && n) {
+		size_t len = strcspn(line, " ");
+
+		len = min(len, n - 1);
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		name = buf;
+	}
+	preempt_enable();
+	return name;
+}
+
+/* No user-space symbol table is carried yet (-d, --ldd). */
+static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n)
+{
+	return NULL;
+}
+
+static int _stp_is_compat_task(void)
+{
+	return _stp_compat_task_p() ? 1 : 0;
+}
+
+static int64_t _stp_gettime_ns(void)
+{
+	/* The _fast variant: safe in NMI and while timekeeping updates. */
+	return ktime_get_real_fast_ns();
+}
+
+/* ---- quoting ---- */
+
+/* The printable text of byte b into e (at most 4 bytes), its length. */
+static size_t _stp_escape(unsigned char b, char *e)
+{
+	char c;
+
+	switch (b) {
+	case '\a': c = 'a'; break;
+	case '\b': c = 'b'; break;
+	case '\t': c = 't'; break;
+	case '\n': c = 'n'; break;
+	case '\v': c = 'v'; break;
+	case '\f': c = 'f'; break;
+	case '\r': c = 'r'; break;
+	case '\\': c = '\\'; break;
+	case '"': c = '"'; break;
+	default:
+		if (b >= 0x20 && b <= 0x7e) {
+			e[0] = b;
+			return 1;
+		}
+		e[0] = '\\';
+		e[1] = '0' + (b >> 6);
+		e[2] = '0' + ((b >> 3) & 7);
+		e[3] = '0' + (b & 7);
+		return 4;
+	}
+	e[0] = '\\';
+	e[1] = c;
+	return 2;
+}
+
+/* Quoted text written in pieces: the total escaped length is known
+ * beforehand, so whether the text is cut is too. */
+struct stp_quoter {
+	char *dst;
+	size_t pos;             /* bytes written */
+	size_t limit;           /* escapes stop here */
+	bool stopped;
+};
+
+static void _stp_quote_start(struct stp_quoter *q, char *dst, size_t n, size_t total,
+			     int flags)
+{
+	size_t room = n - 1;    /* n >= 1: keep one byte for the NUL */
+	bool quote = flags & _STP_QUOTE;
+
+	q->dst = dst;
+	q->pos = 0;
+	q->stopped = false;
+	if (!quote) {
+		q->limit = room;
+		return;
+	}
+	/* whole: "text" ; cut: "text"... */
+	if (total + 2 <= room)
+		q->limit = room - 1;
+	else
+		q->limit = room >= 5 ? room - 4 : min_t(size_t, room, 1);
+	if (room)
+		dst[q->pos++] = '"';
+}
+
+static void _stp_quote_add(struct stp_quoter *q, const unsigned char *p, size_t len)
+{
+	char e[4];
+	size_t i, k;
+
+	for (i = 0; i < len && !q->stopped; i++) {
+		k = _stp_escape(p[i], e);
+		if (q->pos + k > q->limit) {
+			q->stopped = true;
+			break;
+		}
+		memcpy(q->dst + q->pos, e, k);
+		q->pos += k;
+	}
+}
+
+static size_t _stp_quote_end(struct stp_quoter *q, size_t n, int flags)
+{
+	if (flags & _STP_QUOTE) {
+		const char *tail = q->stopped ? "\"..." : "\"";
+		size_t k = min(strlen(tail), n - 1 - q->pos);
+
+		memcpy(q->dst + q->pos, tail, k);
+		q->pos += k;
+	}
+	q->dst[q->pos] = '\0';
+	return q->pos;
+}
+
+static size_t _stp_quoted_len(const unsigned char *p, size_t len)
+{
+	size_t total = 0, i;
+	char e[4];
+
+	for (i = 0; i < len; i++)
+		total += _stp_escape(p[i], e);
+	return total;
+}
+
+static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags)
+{
+	struct stp_quoter q;
+
+	if (!n)
+		return 0;
+	_stp_quote_start(&q, dst, n, _stp_quoted_len((const unsigned char *)src, len), flags);
+	_stp_quote_add(&q, (const unsigned char *)src, len);
+	return _stp_quote_end(&q, n, flags);
+}
+
+/* Read len bytes at addr in 64-byte pieces, passing each to q (or, with
+ * q NULL, adding up their escaped length in *total). */
+static long _stp_mem_walk(unsigned long addr, size_t len, bool user,
+			  struct stp_quoter *q, size_t *total)
+{
+	unsigned char piece[64];
+	size_t done = 0;
+
+	while (done < len) {
+		size_t k = min_t(size_t, len - done, sizeof(piece));
+		long rc = user ? _stp_read_user(piece, addr + done, k)
+			       : _stp_read_kernel(piece, addr + done, k);
+
+		if (rc)
+			return -EFAULT;
+		if (q)
+			_stp_quote_add(q, piece, k);
+		else
+			*total += _stp_quoted_len(piece, k);
+		done += k;
+	}
+	return 0;
+}
+
+static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags)
+{
+	bool user = flags & _STP_QUOTE_USER;
+	struct stp_quoter q;
+	size_t total = 0;
+
+	if (!n)
+		return -EFAULT;
+	if (_stp_mem_walk(addr, len, user, NULL, &total))
+		goto fault;
+	_stp_quote_start(&q, dst, n, total, flags);
+	if (_stp_mem_walk(addr, len, user, &q, NULL))
+		goto fault;
+	return _stp_quote_end(&q, n, flags);
+fault:
+	dst[0] = '\0';
+	return -EFAULT;
+}

@@ -1,0 +1,5 @@
+#define STP_MODULE_NAME "stp_rc_beginexit"
+#define RC_BEGINEXIT 1
+#define RC_PERIOD_MS 1
+#define RC_RANDOM_MS 0
+#include "gen.h"
