@@ -110,7 +110,7 @@ static const struct opt_spec opts[] = {
 			       "read unresolvable $variables as zero", 2 },
 	[OPT_SUPPRESS_ERRORS] = { "suppress-handler-errors", 0, no_argument, NULL,
 				  "skip a failing probe handler quietly instead of stopping", 3 },
-	[OPT_CLEAN_CACHE] = { "clean-cache", 0, no_argument, NULL, "remove stale cache entries", 4 },
+	[OPT_CLEAN_CACHE] = { "clean-cache", 0, no_argument, NULL, "remove stale cache entries", FUTURE },
 	[OPT_DISABLE_CACHE] = { "disable-cache", 0, no_argument, NULL, "neither read nor write the module cache", 4 },
 	[OPT_POISON_CACHE] = { "poison-cache", 0, no_argument, NULL, "rebuild and overwrite cache entries", 4 },
 	[OPT_TMPDIR] = { "tmpdir", 0, required_argument, "DIR", "build in DIR instead of a fresh temporary one", 3 },
@@ -313,6 +313,11 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 				usage_error("invalid module name '%s' (letters, digits and _ only)", arg);
 				return false;
 			}
+		/* The kernel's MODULE_NAME_LEN (64 - sizeof(unsigned long)), with its NUL. */
+		if (strlen(arg) > 55) {
+			usage_error("module name '%s' is too long (at most 55 characters)", arg);
+			return false;
+		}
 		s->module_name = arg;
 		return true;
 	case OPT_OUTPUT: s->output_file = arg; return true;
@@ -505,6 +510,10 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 		s->script_file = argv[optind];
 		first_arg = optind + 1;
 	}
+	/* As upstream: the target kernel may also come from the environment. */
+	const char *rel = getenv("SYSTEMTAP_RELEASE");
+	if (!s->kernel && rel && *rel)
+		s->kernel = rel;
 	s->args = (const char **)argv + first_arg;
 	s->nargs = argc - first_arg;
 	return CLI_RUN;

@@ -44,7 +44,6 @@ expect_run bad_privilege 1 "invalid privilege level" err -- "$STAP" --privilege=
 expect_run bad_vp 1 "invalid --vp" err -- "$STAP" --vp=9x -e 'probe begin {}'
 expect_run verbose_pass1_line 0 '^Pass 1: parsed user script and [0-9]+ library scripts using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$' err -- "$STAP" -v -p1 -e 'probe begin {}'
 expect_run parse_failed_line 1 '^Pass 1: parse failed\.  \[man error::pass1\]$' err -- "$STAP" -p1 -e 'probe begin {'
-expect_run later_pass_refused 1 'pass 3 \(translate\) is not implemented yet' err -- "$STAP" -p3 -e 'probe begin { println(1) }'
 expect_run verbose_pass2_line 0 '^Pass 2: analyzed script: 1 probe, 0 functions, 0 embeds, 0 globals using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$' err -- "$STAP" -v -p2 -e 'probe begin { println(1) }'
 expect_run analysis_failed_line 1 '^Pass 2: analysis failed\.  \[man error::pass2\]$' err -- "$STAP" -p2 -e 'probe begin { no_such_function() }'
 expect_run script_from_stdin 0 '^probe begin' out -- sh -c "echo 'probe begin { exit() }' | \"\$1\" -p1 -" sh "$STAP"
@@ -54,8 +53,10 @@ expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STA
 expect_run future_bulk 1 "option -b is not implemented yet" err -- "$STAP" -b -e 'probe begin {}'
 expect_run future_server 1 "option --use-server is not implemented yet" err -- "$STAP" --use-server -e 'probe begin {}'
 expect_run future_bpf 1 "not implemented yet" err -- "$STAP" --bpf -e 'probe begin {}'
-# --help marks exactly the options that are refused (a pass-5 option now).
-expect_run help_marks_unbuilt 0 '^  -c CMD .*\(not implemented yet\)$' out -- "$STAP" --help
+# --help marks exactly the options that are refused.
+expect_run help_marks_unbuilt 0 '^  -b +bulk mode.*\(not implemented yet\)$' out -- "$STAP" --help
+expect_run help_pass5_unmarked 0 '^  -c CMD +start probes, run CMD, stop when it exits$' out -- "$STAP" --help
+expect_run module_name_too_long 1 "too long \(at most 55 characters\)" err -- "$STAP" -p4 -m "$(printf 'm%.0s' $(seq 56))" -e 'probe begin {}'
 expect_run help_built_unmarked 0 '^  -e SCRIPT +run SCRIPT given on the command line$' out -- "$STAP" --help
 # Every option the help lists is accepted by the parser (a refusal, if
 # any, is "not implemented yet", never "unknown option").
