@@ -1,0 +1,330 @@
+/* emit_tables.c - pass 3: the data parts of the module.
+ *
+ *   globals      static struct { rwlock_t lock; T v; } g_NAME;  with the
+ *                histogram spec (g_NAME_hist) and map spec (g_NAME_spec)
+ *   probes       lock lists stp_locks_I[], stp_probes[] (handler, pp(),
+ *                locks), stp_be_probe[] sorted by (kind, priority) in
+ *                script order on ties, stp_timer_probe[]
+ *   init/exit    stp_globals_init() allocates maps and statistics and sets
+ *                initial values; stp_globals_exit() frees what exists
+ *   stp_module   the descriptor runtime.c reads
+ *
+ * pp() is the derived probe point as upstream prints it: components
+ * joined by '.', arguments in parentheses (strings quoted).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "emit_int.h"
+#include "probes/registry.h"
+#include "probes/timer.h"
+
+void emit_tables_globals(struct emit *E, FILE *out);
+void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *locks);
+void emit_tables_init(struct emit *E, FILE *out);
+void emit_tables_module(struct emit *E, FILE *out);
+
+static const char *stp_type(enum stap_type t)
+{
+	switch (t) {
+	case TYPE_STRING: return "STP_STRING";
+	case TYPE_STATS: return "STP_STATS";
+	case TYPE_LONG: case TYPE_UNKNOWN: break;
+	}
+	return "STP_LONG";
+}
+
+/* @variance(x, N): the shift of x, found by walking every body. */
+static void scan(struct emit *E, const struct node *n);
+
+static void scan_cb(struct node **slot, void *ctx)
+{
+	if (*slot)
+		scan(ctx, *slot);
+}
+
+/* One node and (through ast_each_child, which visits list members one
+ * by one) everything under it. */
+static void scan(struct emit *E, const struct node *n)
+{
+	if (n->kind == ND_STAT_OP && n->op == STAT_VARIANCE && n->u.stat.params &&
+	    n->u.stat.params->kind == ND_NUM) {
+		const struct node *o = n->u.stat.operand;
+		if (o->kind == ND_INDEX)
+			o = o->u.index.base;
+		struct emit_global *g = (struct emit_global *)emit_global_of(E, o->sym);
+		if (g)
+			g->shift = n->u.stat.params->u.num;
+	}
+	ast_each_child((struct node *)n, scan_cb, E);
+}
+
+static void scan_shifts(struct emit *E)
+{
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next)
+		scan(E, p->body);
+	for (int i = 0; i < E->nfuncs; i++)
+		if (E->funcs[i].f->fn->body)
+			scan(E, E->funcs[i].f->fn->body);
+}
+
+static void hist_spec(struct emit *E, FILE *out, const struct emit_global *g)
+{
+	const struct node *h = g->sym->hist;
+	if (!h)
+		return;
+	if (h->op == HIST_LOG) {
+		fprintf(out, "static const struct stp_hist_spec %s_hist = { STP_HIST_LOG, 0, 0, 0, "
+			"128 };\n", g->cname);
+		return;
+	}
+	int64_t p[3] = { 0, 0, 1 };
+	int i = 0;
+	for (const struct node *q = h->u.stat.params; q && i < 3; q = q->next, i++)
+		p[i] = q->kind == ND_NUM ? q->u.num : 0;
+	if (p[2] <= 0)
+		p[2] = 1;
+	/* runtime/stat.c: (hi - lo) / step buckets, one more for hi itself,
+	 * and one each for values below lo and above hi */
+	fprintf(out, "static const struct stp_hist_spec %s_hist = { STP_HIST_LINEAR, %s, %s, %s, "
+		"%" PRId64 " };\n", g->cname, emit_num(E->arena, p[0]), emit_num(E->arena, p[1]),
+		emit_num(E->arena, p[2]), (p[1] - p[0]) / p[2] + 3);
+}
+
+static void map_spec(FILE *out, const struct emit_global *g)
+{
+	const struct symbol *s = g->sym;
+	fprintf(out, "static const struct stp_map_spec %s_spec = {\n", g->cname);
+	if (s->decl && s->decl->max_size > 0)
+		fprintf(out, "\t.maxentries = %" PRId64 ",\n", s->decl->max_size);
+	else
+		fputs("\t.maxentries = MAXMAPENTRIES,\n", out);
+	fprintf(out, "\t.nkeys = %d,\n\t.ktypes = {", s->arity);
+	for (int i = 0; i < s->arity; i++)
+		fprintf(out, "%s %s", i ? "," : "", stp_type(s->key_types[i]));
+	fprintf(out, " },\n\t.vtype = %s,\n", stp_type(s->type));
+	fprintf(out, "\t.wrap = %s,\n", s->decl && s->decl->wrap ? "true" : "false");
+	if (s->hist)
+		fprintf(out, "\t.hist = &%s_hist,\n", g->cname);
+	fprintf(out, "\t.shift = %d,\n};\n", (int)g->shift);
+}
+
+void emit_tables_globals(struct emit *E, FILE *out)
+{
+	scan_shifts(E);
+	if (E->nglobals)
+		fputs("/* globals */\n", out);
+	for (int i = 0; i < E->nglobals; i++) {
+		const struct emit_global *g = &E->globals[i];
+		const struct symbol *s = g->sym;
+		const char *type = "int64_t v";
+		if (s->arity > 0)
+			type = s->type == TYPE_STATS ? "struct stp_pmap *v" : "struct stp_map *v";
+		else if (s->type == TYPE_STATS)
+			type = "struct stp_pstat *v";
+		else if (s->type == TYPE_STRING)
+			type = "char v[MAXSTRINGLEN]";
+		fprintf(out, "static struct {\n\trwlock_t lock;\n\t%s;\n} %s;\n", type, g->cname);
+		if (s->type == TYPE_STATS)
+			hist_spec(E, out, g);
+		if (s->arity > 0)
+			map_spec(out, g);
+	}
+	fputc('\n', out);
+}
+
+/* ---- probes ---- */
+
+static const char *pp_text(struct emit *E, const struct probe_point *pt)
+{
+	char *s = arena_strdup(E->arena, "");
+	for (const struct pp_comp *c = pt->comps; c; c = c->next) {
+		s = arena_printf(E->arena, "%s%s%s", s, c == pt->comps ? "" : ".", c->name);
+		if (!c->arg)
+			continue;
+		if (c->arg->kind == ND_STR) {
+			const char *q = emit_cstr(E->arena, c->arg->u.str.s, c->arg->u.str.len);
+			s = arena_printf(E->arena, "%s(%s)", s, q);
+		} else {
+			s = arena_printf(E->arena, "%s(%" PRId64 ")", s, c->arg->u.num);
+		}
+	}
+	return emit_cstr(E->arena, s, strlen(s));
+}
+
+struct be {
+	int probe;
+	int kind;
+	int64_t priority;
+};
+
+static int be_cmp(const void *a, const void *b)
+{
+	const struct be *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->probe - y->probe;
+}
+
+static void be_table(struct emit *E, FILE *out)
+{
+	static const char *const kinds[] = { "STP_BEGIN", "STP_END", "STP_ERROR" };
+	struct be *t = arena_alloc(E->arena, ((size_t)E->ep->nprobes + 1) * sizeof(*t));
+	int n = 0, i = 0;
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
+		if (p->family != &probe_family_begin_end)
+			continue;
+		const struct pp_comp *c = p->point->comps;
+		t[n].probe = i;
+		t[n].kind = strcmp(c->name, "begin") == 0 ? 0 : strcmp(c->name, "end") == 0 ? 1 : 2;
+		t[n].priority = c->arg && c->arg->kind == ND_NUM ? c->arg->u.num : 0;
+		n++;
+	}
+	qsort(t, (size_t)n, sizeof(*t), be_cmp);
+	if (!n)
+		return;
+	fputs("static const struct stp_be_probe stp_be_probe[] = {\n", out);
+	for (int k = 0; k < n; k++)
+		fprintf(out, "\t{ &stp_probes[%d], %s, %s },\n", t[k].probe, kinds[t[k].kind],
+			emit_num(E->arena, t[k].priority));
+	fputs("};\n\n", out);
+}
+
+static int timer_table(struct emit *E, FILE *out)
+{
+	static const char *const kinds[] = {
+		[TIMER_HR] = "STP_TIMER_HR", [TIMER_JIFFIES] = "STP_TIMER_JIFFIES",
+		[TIMER_PROFILE] = "STP_TIMER_PROFILE",
+	};
+	int n = 0, i = 0;
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
+		if (p->family != &probe_family_timer || !p->data)
+			continue;
+		const struct timer_data *d = p->data;
+		if (!n++)
+			fputs("static const struct stp_timer_probe stp_timer_probe[] = {\n", out);
+		fprintf(out, "\t{ &stp_probes[%d], %s, %s, %s },\n", i, kinds[d->kind],
+			emit_num(E->arena, d->period), emit_num(E->arena, d->randomize));
+	}
+	if (n)
+		fputs("};\n\n", out);
+	return n;
+}
+
+static void check_families(struct emit *E)
+{
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next) {
+		if (p->family == &probe_family_begin_end || p->family == &probe_family_timer ||
+		    p->family == &probe_family_never)
+			continue;
+		diag_error(D_NOT_IMPLEMENTED, &p->point->pos,
+			   "probes of the %s family cannot be translated yet", p->family->name);
+		E->errors++;
+	}
+}
+
+void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *locks)
+{
+	check_families(E);
+	int i = 0;
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
+		if (!locks[i].n)
+			continue;
+		fprintf(out, "static const struct stp_lock_use stp_locks_%d[] = {\n", i);
+		for (int k = 0; k < locks[i].n; k++)
+			fprintf(out, "\t{ &%s.lock, %s },\n", E->globals[locks[i].global[k]].cname,
+				locks[i].write[k] ? "true" : "false");
+		fputs("};\n", out);
+	}
+	fputs("\nstatic const struct stp_probe stp_probes[] = {\n", out);
+	i = 0;
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
+		fprintf(out, "\t{ probe_%d, %s, ", i, pp_text(E, p->point));
+		if (locks[i].n)
+			fprintf(out, "stp_locks_%d, %d },\n", i, locks[i].n);
+		else
+			fputs("NULL, 0 },\n", out);
+	}
+	fputs("};\n\n", out);
+	be_table(E, out);
+	timer_table(E, out);
+}
+
+/* ---- init / exit ---- */
+
+static void init_global(struct emit *E, FILE *out, const struct emit_global *g)
+{
+	const struct symbol *s = g->sym;
+	fprintf(out, "\trwlock_init(&%s.lock);\n", g->cname);
+	const char *alloc = NULL;
+	if (s->arity > 0)
+		alloc = arena_printf(E->arena, "%s(&%s_spec)", s->type == TYPE_STATS ?
+				     "_stp_pmap_new" : "_stp_map_new", g->cname);
+	else if (s->type == TYPE_STATS)
+		alloc = arena_printf(E->arena, "_stp_pstat_new(%s%s, %d)", s->hist ? "&" : "NULL",
+				     s->hist ? arena_printf(E->arena, "%s_hist", g->cname) : "",
+				     (int)g->shift);
+	if (alloc) {
+		fprintf(out, "\t%s.v = %s;\n\tif (!%s.v)\n\t\tgoto fail;\n", g->cname, alloc,
+			g->cname);
+		return;
+	}
+	const struct node *init = s->decl ? s->decl->init : NULL;
+	if (s->type == TYPE_STRING)
+		fprintf(out, "\t_stp_strlcpy(%s.v, %s);\n", g->cname,
+			init && init->kind == ND_STR ?
+			emit_cstr(E->arena, init->u.str.s, init->u.str.len) : "\"\"");
+	else
+		fprintf(out, "\t%s.v = %s;\n", g->cname,
+			init && init->kind == ND_NUM ? emit_num(E->arena, init->u.num) : "0");
+}
+
+void emit_tables_init(struct emit *E, FILE *out)
+{
+	fputs("static void stp_globals_exit(void)\n{\n", out);
+	for (int i = E->nglobals - 1; i >= 0; i--) {
+		const struct emit_global *g = &E->globals[i];
+		const char *fn = NULL;
+		if (g->sym->arity > 0)
+			fn = g->sym->type == TYPE_STATS ? "_stp_pmap_free" : "_stp_map_free";
+		else if (g->sym->type == TYPE_STATS)
+			fn = "_stp_pstat_free";
+		if (fn)
+			fprintf(out, "\tif (%s.v) {\n\t\t%s(%s.v);\n\t\t%s.v = NULL;\n\t}\n", g->cname,
+				fn, g->cname, g->cname);
+	}
+	fputs("}\n\nstatic int stp_globals_init(void)\n{\n", out);
+	bool any_alloc = false;
+	for (int i = 0; i < E->nglobals; i++) {
+		init_global(E, out, &E->globals[i]);
+		any_alloc |= E->globals[i].sym->arity > 0 || E->globals[i].sym->type == TYPE_STATS;
+	}
+	fputs("\treturn 0;\n", out);
+	if (any_alloc)
+		fputs("fail:\n\tstp_globals_exit();\n\treturn -ENOMEM;\n", out);
+	fputs("}\n\n", out);
+}
+
+void emit_tables_module(struct emit *E, FILE *out)
+{
+	int nbe = 0, ntimers = 0;
+	for (const struct elab_probe *p = E->ep->probes; p; p = p->next) {
+		nbe += p->family == &probe_family_begin_end;
+		ntimers += p->family == &probe_family_timer && p->data;
+	}
+	fputs("static const struct stp_module_desc stp_module = {\n", out);
+	fputs("\t.name = STP_MODULE_NAME,\n", out);
+	fputs("\t.frame_size = sizeof(union stp_frame),\n", out);
+	fputs("\t.init = stp_globals_init,\n\t.exit = stp_globals_exit,\n", out);
+	if (nbe)
+		fprintf(out, "\t.be = stp_be_probe,\n\t.nbe = %d,\n", nbe);
+	if (ntimers)
+		fprintf(out, "\t.timers = stp_timer_probe,\n\t.ntimers = %d,\n", ntimers);
+	fputs("};\n\n", out);
+}
