@@ -10,12 +10,12 @@
  * ones, which scripts can observe:
  *  - numbers are 64-bit; '#' gives "0x"/"0X" and "0" prefixes even for a
  *    zero value ("%#x" of 0 is "0x0"); %p is exactly %#x;
- *  - '0' pads between the sign/prefix and the digits, and a precision
- *    does not cancel it; '-' does;
+ *  - '0' pads between a '-' sign and the digits, and a precision does
+ *    not cancel it; '-', '+', ' ' and '#' do;
  *  - %c writes the byte (value & 0xff); "%#c" escapes it like C: \n, \',
  *    \\, ... or \ooo for other non-printable bytes;
- *  - %s, %m and %M with the '0' flag append one NUL byte after the
- *    (space-padded) field;
+ *  - %s, %m and %M with the '0' flag (and no '-') append one NUL byte
+ *    after the (space-padded) field;
  *  - %m/%M print `precision` bytes of memory (1 when absent or 0), %M as
  *    lower-case hex; '#' reads user memory instead of kernel memory;
  *  - %b writes the value's bytes in host order: its size is the precision
@@ -116,7 +116,11 @@ static void fmt_number(struct stp_sink *s, int conv, unsigned flags, int width, 
 	unsigned base = conv == STP_FMT_OCTAL ? 8 :
 			(conv == STP_FMT_HEX || conv == STP_FMT_POINTER) ? 16 : 10;
 	bool left = flags & STP_FMT_F_LEFT;
-	bool zero = (flags & STP_FMT_F_ZERO) && !left;
+	/* systemtap 4.8 pads with spaces, not zeros, once a '+', ' ' or '#'
+	 * flag is given ("%+05d" of 7 is "   +7", "%#010x" of 255 is
+	 * "      0xff"); a '-' sign of its own does not stop zeros. */
+	bool zero = (flags & STP_FMT_F_ZERO) && !left &&
+		    !(flags & (STP_FMT_F_PLUS | STP_FMT_F_SPACE | STP_FMT_F_ALT));
 	uint64_t u = (uint64_t)num;
 	char sign = 0, tmp[24];
 	const char *prefix = "";
@@ -215,7 +219,7 @@ static void fmt_string(struct stp_sink *s, unsigned flags, int width, int prec, 
 	_stp_put(s, str, len);
 	if (flags & STP_FMT_F_LEFT)
 		fmt_pad(s, ' ', (long)width - (long)len);
-	if (flags & STP_FMT_F_ZERO)
+	if ((flags & STP_FMT_F_ZERO) && !(flags & STP_FMT_F_LEFT))
 		_stp_putc(s, '\0');
 }
 
@@ -291,7 +295,7 @@ static int _stp_fmt_memory(struct stp_sink *s, int conv, unsigned flags, int wid
 	}
 	if (flags & STP_FMT_F_LEFT)
 		fmt_pad(s, ' ', width - shown);
-	if (flags & STP_FMT_F_ZERO)
+	if ((flags & STP_FMT_F_ZERO) && !(flags & STP_FMT_F_LEFT))
 		_stp_putc(s, '\0');
 	return 0;
 }
