@@ -60,7 +60,9 @@ static const struct fmt_case cases[] = {
 	N("%#x", STP_FMT_HEX, F_A, -1, -1, 255, "0xff"),
 	N("%#X", STP_FMT_HEX, F_A | F_U, -1, -1, 255, "0XFF"),
 	N("%#x 0 upstream", STP_FMT_HEX, F_A, -1, -1, 0, "0x0"),
-	N("%#08x", STP_FMT_HEX, F_A | F_Z, 8, -1, 255, "0x0000ff"),
+	/* the peer's output (testsuite/run/printf_hash_zero_x): '#' stops zeros */
+	N("%#08x", STP_FMT_HEX, F_A | F_Z, 8, -1, 255, "    0xff"),
+	N("%+05d", STP_FMT_SIGNED, F_P | F_Z, 5, -1, 7, "   +7"),
 	N("%#8x", STP_FMT_HEX, F_A, 8, -1, 255, "    0xff"),
 	N("%-#8x", STP_FMT_HEX, F_A | F_L, 8, -1, 255, "0xff    "),
 	N("%x -1", STP_FMT_HEX, 0, -1, -1, -1, "ffffffffffffffff"),
@@ -92,7 +94,8 @@ static const struct fmt_case cases[] = {
 	S("%.0s", 0, -1, 0, "abc", ""),
 	S("%s NULL", 0, -1, -1, NULL, "<NULL>"),
 	{ "%05s upstream NUL", STP_FMT_STRING, F_Z, 5, -1, 0, "ab", "   ab", 6 },
-	{ "%-05s upstream NUL", STP_FMT_STRING, F_Z | F_L, 5, -1, 0, "ab", "ab   ", 6 },
+	/* the peer's output (testsuite/run/printf_left_zero_combo): no NUL */
+	{ "%-05s no NUL", STP_FMT_STRING, F_Z | F_L, 5, -1, 0, "ab", "ab   ", 5 },
 	B("%b", STP_FMT_BINARY, 0, -1, -1, 0x0102030405060708LL,
 	  "\x08\x07\x06\x05\x04\x03\x02\x01", 8),
 	B("%1b", STP_FMT_BINARY, 0, 1, -1, 0x41, "A", 1),
