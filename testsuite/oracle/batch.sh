@@ -1,0 +1,150 @@
+# batch.sh - the run-time corpus (testsuite/run/) in one boot of the test VM;
+# shared by testsuite/oracle/make-goldens.sh (the peer, Debian's SystemTap
+# 4.8, writes the goldens) and testsuite/suites/run.sh (our pipeline is
+# compared with them).  Sourced, not run.
+#
+# A case is testsuite/run/NAME.stp plus optional files:
+#   NAME.opts   extra stap options (one line, word-split: -DMAXACTION=100)
+#   NAME.guest  busybox-sh fragment run in the VM instead of `staprun "$KO"`
+#               (cwd = the case's dir, $KO = the module file); its stdout,
+#               stderr and exit status are the case's
+#   NAME.out    golden stdout, byte-exact
+#   NAME.err    golden stderr: one ERE per line, each matching the whole
+#               line of stderr at that position; absent = stderr empty
+#   NAME.rc     golden exit status when it is not 0
+#
+# In the VM each case prints one header line
+#   @@case rc=<status> out=<bytes> err=<bytes>
+# followed by its stdout and stderr bytes, so binary output (%b) and output
+# without a final newline survive: rt_split cuts them apart again.
+
+RT_KREL=${RT_KREL:-6.1.0-56-amd64}
+RT_CASE_TIMEOUT=${RT_CASE_TIMEOUT:-20}
+
+# rt_cases RUNDIR [NAME...]: the case names, sorted; the given ones only
+# when names are given (a name may also be a path or end in .stp).
+rt_cases() {
+	local dir=$1 n
+	shift
+	if [ $# -gt 0 ]; then
+		for n in "$@"; do
+			n=${n##*/}
+			echo "${n%.stp}"
+		done
+	else
+		for n in "$dir"/*.stp; do
+			n=${n##*/}
+			echo "${n%.stp}"
+		done
+	fi | LC_ALL=C sort -u
+}
+
+# rt_opts RUNDIR NAME: the case's extra stap options (may be empty).
+rt_opts() {
+	[ ! -f "$1/$2.opts" ] || tr '\n' ' ' <"$1/$2.opts"
+}
+
+# rt_key RUNDIR NAME: a key of the script and its options, naming the
+# peer's cached module for them.
+rt_key() {
+	cat "$1/$2.stp" "$1/$2.opts" 2>/dev/null | cksum | tr ' ' -
+}
+
+# rt_build STAPCMD RUNDIR NAME WORKDIR: build NAME.ko into WORKDIR with
+# `STAPCMD -p4 -r KREL -m NAME OPTS NAME.stp`, run from WORKDIR on a copy
+# of the script so that error messages name "NAME.stp" exactly as the
+# goldens do.  STAPCMD is word-split (it may carry -R DIR).  The build log
+# goes to WORKDIR/NAME.log.  Returns the stap status (non-zero if no .ko).
+rt_build() {
+	local stapcmd=$1 dir=$2 name=$3 work=$4 rc
+	mkdir -p "$work"
+	cp "$dir/$name.stp" "$work/$name.stp"
+	rm -f "$work/$name.ko"
+	# shellcheck disable=SC2086 # both are word lists on purpose
+	(cd "$work" && $stapcmd -p4 -r "$RT_KREL" -m "$name" $(rt_opts "$dir" "$name") \
+		"$name.stp") >"$work/$name.log" 2>&1
+	rc=$?
+	[ "$rc" -ne 0 ] || [ -f "$work/$name.ko" ] || rc=99
+	return "$rc"
+}
+
+# rt_batch_init BATCH PREP: an empty batch whose bin/prep.sh (sourced by
+# every case before it starts) holds the shell text PREP.
+rt_batch_init() {
+	rm -rf "$1"
+	mkdir -p "$1/tests" "$1/bin"
+	printf '%s\n' "$2" >"$1/bin/prep.sh"
+}
+
+# rt_batch_add BATCH RUNDIR NAME KO: NAME as a test of the batch, running
+# module file KO (copied in as NAME.ko).
+rt_batch_add() {
+	local batch=$1 dir=$2 name=$3 ko=$4 t=$1/tests/$3
+	mkdir -p "$t"
+	cp "$ko" "$t/$name.ko"
+	echo "$RT_CASE_TIMEOUT" >"$t/timeout"
+	if [ -f "$dir/$name.guest" ]; then
+		cp "$dir/$name.guest" "$t/guest.sh"
+	else
+		echo 'staprun "$KO"' >"$t/guest.sh"
+	fi
+	cat >"$t/run.sh" <<EOF
+. /batch/bin/prep.sh
+KO=$name.ko
+(. ./guest.sh) >case.stdout 2>case.stderr
+rc=\$?
+echo "@@case rc=\$rc out=\$(wc -c <case.stdout) err=\$(wc -c <case.stderr)"
+cat case.stdout case.stderr
+EOF
+}
+
+# rt_run_batch BATCH NCASES: boot the VM once for the whole batch, with a
+# VM time limit that grows with the number of cases.
+rt_run_batch() {
+	VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 4 * $2))} \
+		"$TOP_SRCDIR/testsuite/vm/run-batch" "$1"
+}
+
+# rt_split BATCH NAME OUT: cut results/NAME.out into OUT.stdout,
+# OUT.stderr and OUT.rc.  Without a header (the case timed out or the VM
+# died) OUT.rc holds the VM's verdict and OUT.stdout the raw output;
+# returns 1 then.
+rt_split() {
+	local res=$1/results/$2 out=$3 head rc o e
+	head=$(head -n 1 "$res.out" 2>/dev/null)
+	if [[ ! $head =~ ^@@case\ rc=([0-9]+)\ out=\ *([0-9]+)\ err=\ *([0-9]+)$ ]]; then
+		cat "$res.rc" >"$out.rc" 2>/dev/null || echo noresult >"$out.rc"
+		cp "$res.out" "$out.stdout" 2>/dev/null || : >"$out.stdout"
+		: >"$out.stderr"
+		return 1
+	fi
+	rc=${BASH_REMATCH[1]} o=${BASH_REMATCH[2]} e=${BASH_REMATCH[3]}
+	echo "$rc" >"$out.rc"
+	tail -c +$((${#head} + 2)) "$res.out" | head -c "$o" >"$out.stdout"
+	tail -c +$((${#head} + 2 + o)) "$res.out" | head -c "$e" >"$out.stderr"
+	return 0
+}
+
+# rt_err_match STDERR ERRFILE: true when each line of STDERR matches, as a
+# whole, the ERE on the same line of ERRFILE, and the line counts agree.
+# A missing ERRFILE means stderr must be empty.
+rt_err_match() {
+	local -a got want
+	local i
+	if [ ! -f "$2" ]; then
+		[ ! -s "$1" ]
+		return
+	fi
+	mapfile -t got <"$1"
+	mapfile -t want <"$2"
+	[ "${#got[@]}" -eq "${#want[@]}" ] || return 1
+	for ((i = 0; i < ${#want[@]}; i++)); do
+		[[ ${got[i]} =~ ^(${want[i]})$ ]] || return 1
+	done
+}
+
+# rt_err_golden STDERR: the stderr as a golden .err: every line with its
+# ERE metacharacters escaped, so it matches exactly that line.
+rt_err_golden() {
+	sed 's/[][\.*^$+?(){}|\\]/\\&/g' "$1"
+}

@@ -1,0 +1,151 @@
+#!/bin/bash
+# run.sh - the run-time corpus (testsuite/run/): every case is built with
+# our stap -p4 on the host, all modules run in ONE boot of the test VM with
+# our staprun/stapio, and each case's stdout, stderr and exit status are
+# compared with the goldens the peer (Debian's SystemTap 4.8) produced
+# (testsuite/oracle/make-goldens.sh).  See testsuite/oracle/batch.sh for
+# the case files.
+#
+# A case fails when: it does not build (never skipped), stdout differs
+# from NAME.out by one byte, a stderr line does not match its NAME.err
+# regex (or the line counts differ), the exit status is not NAME.rc
+# (default 0), it timed out, or the kernel logged a warning/bug/oops while
+# it ran.  Differences are shown through `cat -v` (a NUL byte is ^@).
+# The whole suite is skipped only when qemu or the target kernel's headers
+# are missing.
+#
+# Environment: STAP STAPRUN STAPIO TOP_SRCDIR TEST_RESULTS (from run-tests);
+# RUN_CASES (space-separated names: only these), RUN_JOBS (parallel builds,
+# 2), RUN_KEEP=1 (keep the work dir), ORACLE=1 (build and run with the peer
+# instead of our pipeline: every case must pass against its own goldens,
+# which checks this harness; it reuses make-goldens.sh's module cache).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
+export TOP_SRCDIR
+# shellcheck source=../oracle/batch.sh
+. "$TOP_SRCDIR/testsuite/oracle/batch.sh"
+
+rundir=$TOP_SRCDIR/testsuite/run
+work=${TEST_RESULTS:-/tmp}/run
+oracle_work=${ORACLE_WORK:-/tmp/oracle-work}
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	skip run "qemu-system-x86_64 missing: scripts/install-deps"
+	exit 0
+fi
+if [ ! -d "/lib/modules/$RT_KREL/build" ]; then
+	skip run "no kernel headers for $RT_KREL"
+	exit 0
+fi
+
+# build_case NAME: NAME's module as $work/ko/NAME.ko, or a log in
+# $work/build/NAME.log and a non-zero status.
+build_case() {
+	local name=$1 key
+	if [ "${ORACLE:-0}" = 1 ]; then
+		key=$(rt_key "$rundir" "$name")
+		if [ -f "$oracle_work/ko/$name-$key.ko" ]; then
+			cp "$oracle_work/ko/$name-$key.ko" "$work/ko/$name.ko"
+			return 0
+		fi
+		SYSTEMTAP_DIR=${SYSTEMTAP_DIR:-/tmp/oracle-cache} SYSTEMTAP_NOSIGN=1 \
+			rt_build "stap -R $oracle_work/runtime" "$rundir" "$name" "$work/build" ||
+			return 1
+	else
+		SYSTEMTAP_DIR=$work/cache rt_build "$STAP" "$rundir" "$name" "$work/build" ||
+			return 1
+	fi
+	mv "$work/build/$name.ko" "$work/ko/$name.ko"
+}
+
+# check_case NAME: compare the VM's results for NAME with its goldens.
+check_case() {
+	local name=$1 out=$work/split/$1 want_rc=0 got_rc kernel
+	kernel=$(cat "$work/batch/results/$name.kernel" 2>/dev/null || echo noresult)
+	if ! rt_split "$work/batch" "$name" "$out"; then
+		fail "run/$name" "no result: $(cat "$out.rc")" "$(head -c 600 "$out.stdout" | cat -v)" \
+			"$(tail -n 8 "$work/batch/results/$name.dmesg" 2>/dev/null)"
+		return
+	fi
+	if [ "$kernel" != clean ]; then
+		fail "run/$name" "kernel $kernel" \
+			"$(grep -E -m 12 -A 6 'WARNING:|BUG:|Oops|Call Trace|general protection' \
+				"$work/batch/results/$name.dmesg")"
+		return
+	fi
+	if [ ! -f "$rundir/$name.out" ]; then
+		fail "run/$name" "no golden $name.out: run testsuite/oracle/make-goldens.sh $name"
+		return
+	fi
+	if ! cmp -s "$rundir/$name.out" "$out.stdout"; then
+		fail "run/$name" "stdout differs" \
+			"$(diff -u --text --label expected --label got "$rundir/$name.out" "$out.stdout" |
+				head -n 20 | cat -v)"
+		return
+	fi
+	if ! rt_err_match "$out.stderr" "$rundir/$name.err"; then
+		fail "run/$name" "stderr differs" "expected (regexes):" \
+			"$(sed 's/^/  /' "$rundir/$name.err" 2>/dev/null | head -n 8)" "got:" \
+			"$(sed 's/^/  /' "$out.stderr" | head -n 8 | cat -v)"
+		return
+	fi
+	[ ! -f "$rundir/$name.rc" ] || want_rc=$(cat "$rundir/$name.rc")
+	got_rc=$(cat "$out.rc")
+	if [ "$got_rc" != "$want_rc" ]; then
+		fail "run/$name" "exit status $got_rc, expected $want_rc"
+		return
+	fi
+	pass "run/$name"
+}
+
+main() {
+	local names name built=() t0
+	read -ra names <<<"${RUN_CASES:-}"
+	mapfile -t names < <(rt_cases "$rundir" "${names[@]}")
+	rm -rf "$work/ko" "$work/build" "$work/split" "$work/batch"
+	mkdir -p "$work/ko" "$work/build" "$work/split"
+
+	t0=$(date +%s)
+	export -f build_case rt_build rt_opts rt_key
+	export work rundir oracle_work RT_KREL STAP ORACLE
+	printf '%s\n' "${names[@]}" | xargs -P "${RUN_JOBS:-2}" -I{} bash -c \
+		'build_case {} >/dev/null 2>&1'
+	echo "run: built ${#names[@]} cases in $(( $(date +%s) - t0 )) s"
+
+	if [ "${ORACLE:-0}" = 1 ]; then
+		rt_batch_init "$work/batch" 'if [ ! -e /usr/lib/systemtap/stapio ]; then
+	mkdir -p /usr/lib/systemtap /usr/bin
+	cp /batch/bin/stapio /usr/lib/systemtap/stapio
+	cp /batch/bin/staprun /usr/bin/staprun
+fi'
+		cp /usr/bin/staprun /usr/lib/systemtap/stapio "$work/batch/bin/"
+	else
+		# Our staprun finds stapio through $STAPIO or next to itself.
+		rt_batch_init "$work/batch" 'STAPIO=/batch/bin/stapio; export STAPIO'
+		cp "$STAPRUN" "$STAPIO" "$work/batch/bin/"
+	fi
+	for name in "${names[@]}"; do
+		if [ -f "$work/ko/$name.ko" ]; then
+			rt_batch_add "$work/batch" "$rundir" "$name" "$work/ko/$name.ko"
+			built+=("$name")
+		fi
+	done
+	if [ ${#built[@]} -gt 0 ]; then
+		t0=$(date +%s)
+		rt_run_batch "$work/batch" "${#built[@]}" 2>&1 | sed 's/^/run: /'
+		echo "run: VM ran ${#built[@]} cases in $(( $(date +%s) - t0 )) s"
+	fi
+	for name in "${names[@]}"; do
+		if [ -f "$work/ko/$name.ko" ]; then
+			check_case "$name"
+		else
+			fail "run/$name" "build failed" \
+				"$(grep -v '^WARNING: Kernel function symbol' "$work/build/$name.log" 2>/dev/null | head -n 12)"
+		fi
+	done
+	[ "${RUN_KEEP:-0}" = 1 ] || rm -rf "$work/ko" "$work/build" "$work/batch/tests"
+}
+
+main
