@@ -16,6 +16,8 @@
  *
  * The hash has no random seed: iteration order never depends on it, and
  * equal keys hash equally in every map, which the pmap merge relies on.
+ * Maps of one long key (the commonest) hash and look up inline in the
+ * caller, one string key without the per-key type tests (map->keys).
  *
  * A pmap is one map per possible CPU (a[k] <<< v touches only this CPU's
  * map) plus an aggregate map that _stp_pmap_agg() rebuilds: CPU by CPU, in
@@ -34,14 +36,21 @@ struct stp_map_entry {
 	char data[];                    /* keys at map->koff[], value at map->voff */
 };
 
+/* The key shapes with a fast path in hashing and lookup. */
+enum map_keys { MAP_KEYS_ANY, MAP_KEYS_LONG, MAP_KEYS_STR };
+
 struct stp_map {
 	unsigned maxentries, num;
 	int nkeys;
 	enum stp_type ktypes[STP_MAX_KEYS];
+	enum map_keys keys;             /* one long / one string key, or any */
 	enum stp_type vtype;
 	bool wrap;
 	struct stp_hist_spec hist;      /* STP_STATS values */
+	int nb;                         /* stat_nbuckets(&hist) */
 	int shift;
+	unsigned int skip;              /* STP_STAT_NO_* */
+	bool plain;                     /* stat_plain(): count and sum only */
 	unsigned koff[STP_MAX_KEYS];
 	unsigned voff;
 	size_t esize;                   /* bytes per entry, a multiple of 8 */
@@ -73,6 +82,14 @@ static void map_layout(struct stp_map *m, const struct stp_map_spec *spec)
 	m->hist.kind = STP_HIST_NONE;
 	if (spec->hist)
 		m->hist = *spec->hist;
+	m->nb = stat_nbuckets(&m->hist);
+	m->skip = spec->skip;
+	m->plain = stat_plain(m->nb, m->skip);
+	m->keys = MAP_KEYS_ANY;
+	if (spec->nkeys == 1 && spec->ktypes[0] == STP_LONG)
+		m->keys = MAP_KEYS_LONG;
+	else if (spec->nkeys == 1 && spec->ktypes[0] == STP_STRING)
+		m->keys = MAP_KEYS_STR;
 	for (i = 0; i < spec->nkeys; i++) {
 		m->ktypes[i] = spec->ktypes[i];
 		m->koff[i] = off;
@@ -206,16 +223,33 @@ static u64 hash_str(const char *s)
 	return h;
 }
 
-static u32 map_hash(const struct stp_map *m, const union stp_key *k)
+static u32 map_hash_any(const struct stp_map *m, const union stp_key *k)
 {
 	u64 h = 0;
 	int i;
 
+	/* the loop below for one key, without its type test */
+	if (m->keys == MAP_KEYS_STR) {
+		h = mix64(hash_str(key_str(&k[0])));
+		return (u32)(h ^ (h >> 32));
+	}
 	for (i = 0; i < m->nkeys; i++) {
 		u64 kh = m->ktypes[i] == STP_STRING ? hash_str(key_str(&k[i])) : (u64)k[i].l;
 
 		h = mix64(h ^ kh ^ ((u64)i << 56));
 	}
+	return (u32)(h ^ (h >> 32));
+}
+
+/* The hash of keys k.  One long key, the commonest, is inline in every
+ * caller (the same value as map_hash_any's loop gives it). */
+static __always_inline u32 map_hash(const struct stp_map *m, const union stp_key *k)
+{
+	u64 h;
+
+	if (m->keys != MAP_KEYS_LONG)
+		return map_hash_any(m, k);
+	h = mix64((u64)k[0].l);
 	return (u32)(h ^ (h >> 32));
 }
 
@@ -230,6 +264,15 @@ static int64_t _stp_entry_key_long(const struct stp_map_entry *e, int i)
 static const char *_stp_entry_key_str(const struct stp_map_entry *e, int i)
 {
 	return e->data + e->map->koff[i];
+}
+
+/* Key 0 of a map with one long key (koff[0] is 0, data 8-aligned). */
+static int64_t key0_long(const struct stp_map_entry *e)
+{
+	int64_t v;
+
+	memcpy(&v, e->data, sizeof(v));
+	return v;
 }
 
 static bool key_equal(const struct stp_map *m, const struct stp_map_entry *e,
@@ -285,12 +328,36 @@ static void entry_get_keys(const struct stp_map_entry *e, union stp_key *k)
 
 /* ---- find, insert, remove ---- */
 
-static struct stp_map_entry *map_find_hashed(struct stp_map *m, const union stp_key *k, u32 h)
+static struct stp_map_entry *map_find_any(struct stp_map *m, const union stp_key *k, u32 h)
 {
 	struct stp_map_entry *e;
 
+	/* one string key: compared in place (it is at offset 0) */
+	if (m->keys == MAP_KEYS_STR) {
+		const char *s = key_str(&k[0]);
+
+		for (e = m->table[h & m->mask]; e; e = e->hnext)
+			if (e->hash == h && strncmp(e->data, s, MAXSTRINGLEN - 1) == 0)
+				return e;
+		return NULL;
+	}
 	for (e = m->table[h & m->mask]; e; e = e->hnext)
 		if (e->hash == h && _stp_map_matches(m, e, k, NULL))
+			return e;
+	return NULL;
+}
+
+/* The entry of keys k (hash h), or NULL; one long key inline, as in
+ * map_hash. */
+static __always_inline struct stp_map_entry *map_find_hashed(struct stp_map *m,
+							    const union stp_key *k, u32 h)
+{
+	struct stp_map_entry *e;
+
+	if (m->keys != MAP_KEYS_LONG)
+		return map_find_any(m, k, h);
+	for (e = m->table[h & m->mask]; e; e = e->hnext)
+		if (e->hash == h && key0_long(e) == k[0].l)
 			return e;
 	return NULL;
 }
@@ -584,7 +651,7 @@ static int _stp_pmap_add(struct stp_pmap *pm, const union stp_key *k, int64_t v)
 
 	if (!e)
 		return -E2BIG;
-	stat_add(_stp_entry_stat(e), &m->hist, m->shift, v);
+	stat_add(_stp_entry_stat(e), &m->hist, m->nb, m->shift, m->skip, m->plain, v);
 	return 0;
 }
 
@@ -601,7 +668,8 @@ static struct stp_map *_stp_pmap_agg(struct stp_pmap *pm)
 			entry_get_keys(e, k);
 			ae = map_insert_hashed(agg, k, e->hash);
 			if (ae)
-				stat_merge_pair(_stp_entry_stat(ae), _stp_entry_stat(e), &agg->hist);
+				stat_merge_pair(_stp_entry_stat(ae), _stp_entry_stat(e), &agg->hist,
+						agg->skip);
 		}
 	}
 	return agg;

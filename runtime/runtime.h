@@ -84,6 +84,16 @@ static inline void _stp_sink_string(struct stp_sink *s, char *dst);
 static void _stp_put(struct stp_sink *s, const char *p, size_t n);
 static void _stp_puts(struct stp_sink *s, const char *str);
 static void _stp_putc(struct stp_sink *s, char ch);
+/* Take back what was written after the first len bytes (when nothing was
+ * flushed in between). */
+static inline void _stp_sink_truncate(struct stp_sink *s, unsigned len)
+{
+	if (s->len < len)
+		return;
+	s->len = len;
+	if (s->kind == STP_SINK_STRING)
+		s->buf[len] = '\0';
+}
 /* Send a full STP_SINK_PRINT sink's bytes as one STDOUT record and empty
  * it (context.c defines it; sink.c calls it when the buffer is full). */
 static void _stp_print_flush(struct stp_sink *s);
@@ -151,9 +161,17 @@ struct stp_stat {
 enum stp_stat_op { STP_STAT_COUNT, STP_STAT_SUM, STP_STAT_MIN, STP_STAT_MAX,
 		   STP_STAT_AVG, STP_STAT_VARIANCE };
 
+/* What <<< may leave out of a statistic (_stp_pstat_new, stp_map_spec.skip;
+ * 0 keeps everything): pass 3 sets them for what the script never reads,
+ * since each costs every <<< (the running variance a 64-bit division).
+ * The extractors of what was left out give 0. */
+#define STP_STAT_NO_VARIANCE 0x1        /* @variance */
+#define STP_STAT_NO_MINMAX   0x2        /* @min, @max */
+
 /* A scalar statistics global: one stp_stat per CPU, merged on read. */
 struct stp_pstat;
-static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift);
+static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift,
+					unsigned int skip);
 static void _stp_pstat_free(struct stp_pstat *ps);
 static void _stp_pstat_add(struct stp_pstat *ps, int64_t v);       /* this CPU's slot */
 static const struct stp_stat *_stp_pstat_agg(struct stp_pstat *ps); /* merged; valid until the next agg */
@@ -196,6 +214,7 @@ struct stp_map_spec {
 	bool wrap;              /* global a%[N]: a full array drops its oldest entry */
 	const struct stp_hist_spec *hist;   /* STP_STATS values */
 	int shift;              /* STP_STATS: @variance shift */
+	unsigned int skip;      /* STP_STATS: STP_STAT_NO_* */
 };
 
 /* Preallocated: no allocation after _stp_map_new().  Entries keep

@@ -13,7 +13,10 @@
  *    over all CPUs at once; merged array entries (pmap) merge CPU by CPU,
  *    pairwise (stat_merge_pair) -- the two differ in rounding, as upstream;
  *  - in a merged statistic m2 holds the scaled variance, so
- *    @variance = m2 >> (2 * shift).
+ *    @variance = m2 >> (2 * shift);
+ *  - what the script never reads (STP_STAT_NO_VARIANCE, _NO_MINMAX) is
+ *    not kept: the running variance costs a division per <<<.  Those
+ *    fields stay 0.
  * Histograms: a linear one has (hi - lo) / step + 3 buckets (underflow,
  * one per step from lo to hi inclusive, overflow); a log one 128 buckets,
  * bucket 64 holding 0, 64 + k holding [2^(k-1), 2^k), 64 - k the negatives
@@ -98,16 +101,11 @@ static int64_t wsq(int64_t n, int64_t d)
 /* The log-histogram bucket of v. */
 static int stat_log_bucket(int64_t v)
 {
-	uint64_t u;
-	int bits = 0;
+	int bits;
 
 	if (v == 0)
 		return STP_HIST_LOG_ZERO;
-	u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	while (u) {
-		bits++;
-		u >>= 1;
-	}
+	bits = fls64(v < 0 ? -(uint64_t)v : (uint64_t)v);
 	if (v < 0)
 		return STP_HIST_LOG_ZERO - bits;
 	return min(STP_HIST_LOG_ZERO + bits, STP_HIST_LOG_BUCKETS - 1);
@@ -138,30 +136,44 @@ static void stat_clear(struct stp_stat *s, const struct stp_hist_spec *h)
 	memset(s, 0, stat_size(h));
 }
 
-/* s <<< v. */
-static void stat_add(struct stp_stat *s, const struct stp_hist_spec *h, int shift, int64_t v)
+/* Welford's step for @variance: s->count already counts v. */
+static void stat_add_variance(struct stp_stat *s, int shift, int64_t v)
 {
-	int nb = stat_nbuckets(h);
+	int delta;
 
 	s->shift = shift;
-	if (s->count == 0) {
-		s->count = 1;
-		s->sum = s->min = s->max = v;
+	if (s->count == 1) {
 		s->avg_s = stat_shl(v, shift);
 		s->m2 = 0;
-	} else {
-		/* upstream's delta is an int: keep its truncation */
-		int delta = (int)wadd(stat_shl(v, shift), -(uint64_t)s->avg_s);
-
-		s->count++;
-		s->sum = wadd(s->sum, v);
-		if (v > s->max)
-			s->max = v;
-		if (v < s->min)
-			s->min = v;
-		s->avg_s = wadd(s->avg_s, stat_div(delta, s->count));
-		s->m2 = wadd(s->m2, wmul(delta, wadd(stat_shl(v, shift), -(uint64_t)s->avg_s)));
+		return;
 	}
+	/* upstream's delta is an int: keep its truncation */
+	delta = (int)wadd(stat_shl(v, shift), -(uint64_t)s->avg_s);
+	s->avg_s = wadd(s->avg_s, stat_div(delta, s->count));
+	s->m2 = wadd(s->m2, wmul(delta, wadd(stat_shl(v, shift), -(uint64_t)s->avg_s)));
+}
+
+/* s <<< v.  This runs on every <<<: nb is stat_nbuckets(h) and plain
+ * "skip is everything and nb is 0", both computed once by the owner;
+ * skip (STP_STAT_NO_*) leaves out what the script never reads. */
+static __always_inline void stat_add(struct stp_stat *s, const struct stp_hist_spec *h,
+				     int nb, int shift, unsigned int skip, bool plain,
+				     int64_t v)
+{
+	s->count++;
+	s->sum = wadd(s->sum, v);
+	if (plain)
+		return;
+	if (!(skip & STP_STAT_NO_MINMAX)) {
+		if (unlikely(s->count == 1))
+			s->min = s->max = v;
+		else if (v > s->max)
+			s->max = v;
+		else if (v < s->min)
+			s->min = v;     /* v > max was not: min <= max */
+	}
+	if (!(skip & STP_STAT_NO_VARIANCE))
+		stat_add_variance(s, shift, v);
 	if (nb && h->kind == STP_HIST_LOG)
 		s->hist[stat_log_bucket(v)]++;
 	else if (nb)
@@ -176,7 +188,7 @@ static int64_t stat_slot_variance(const struct stp_stat *s)
 
 /* Merge n per-CPU slots into agg (upstream's scalar merge). */
 static void stat_merge_all(struct stp_stat *agg, struct stp_stat *const *slots, int n,
-			   const struct stp_hist_spec *h)
+			   const struct stp_hist_spec *h, unsigned int skip)
 {
 	int nb = stat_nbuckets(h);
 	int64_t s1 = 0, s2 = 0, d;
@@ -200,6 +212,8 @@ static void stat_merge_all(struct stp_stat *agg, struct stp_stat *const *slots, 
 		for (j = 0; j < nb; j++)
 			agg->hist[j] += sd->hist[j];
 	}
+	if (skip & STP_STAT_NO_VARIANCE)
+		return;
 	agg->avg_s = stat_div(stat_shl(agg->sum, agg->shift), agg->count);
 	for (i = 0; i < n; i++) {
 		const struct stp_stat *sd = slots[i];
@@ -216,7 +230,7 @@ static void stat_merge_all(struct stp_stat *agg, struct stp_stat *const *slots, 
 /* agg (already merged, or empty) += one CPU's slot sd, pairwise as
  * upstream merges the entries of statistics arrays. */
 static void stat_merge_pair(struct stp_stat *agg, const struct stp_stat *sd,
-			    const struct stp_hist_spec *h)
+			    const struct stp_hist_spec *h, unsigned int skip)
 {
 	int nb = stat_nbuckets(h);
 	int64_t n1 = agg->count, avg1 = agg->avg_s, d1, d2;
@@ -226,7 +240,8 @@ static void stat_merge_pair(struct stp_stat *agg, const struct stp_stat *sd,
 		return;
 	if (!agg->count) {
 		memcpy(agg, sd, stat_size(h));
-		agg->m2 = stat_slot_variance(sd);
+		if (!(skip & STP_STAT_NO_VARIANCE))
+			agg->m2 = stat_slot_variance(sd);
 		return;
 	}
 	agg->count += sd->count;
@@ -234,27 +249,39 @@ static void stat_merge_pair(struct stp_stat *agg, const struct stp_stat *sd,
 	agg->min = min(agg->min, sd->min);
 	agg->max = max(agg->max, sd->max);
 	agg->shift = sd->shift;
+	for (j = 0; j < nb; j++)
+		agg->hist[j] += sd->hist[j];
+	if (skip & STP_STAT_NO_VARIANCE)
+		return;
 	agg->avg_s = stat_div(stat_shl(agg->sum, sd->shift), agg->count);
 	d1 = wadd(avg1, -(uint64_t)agg->avg_s);
 	d2 = wadd(sd->avg_s, -(uint64_t)agg->avg_s);
 	agg->m2 = stat_div(wadd(wadd(wsq(n1, d1), wmul(n1 - 1, agg->m2)),
 				wadd(wsq(sd->count, d2), wmul(sd->count - 1, stat_slot_variance(sd)))),
 			   agg->count - 1);
-	for (j = 0; j < nb; j++)
-		agg->hist[j] += sd->hist[j];
 }
 
 /* ---- scalar statistics globals ---- */
 
 struct stp_pstat {
 	struct stp_hist_spec hist;
+	int nb;                         /* stat_nbuckets(&hist) */
 	int shift;
+	unsigned int skip;              /* STP_STAT_NO_* */
+	bool plain;                     /* count and sum only (stat_add) */
 	size_t size;                    /* bytes of one stp_stat */
 	struct stp_stat *agg;
 	struct stp_stat *slot[];        /* nr_cpu_ids */
 };
 
-static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift)
+/* A statistic that keeps nothing beyond @count and @sum. */
+static bool stat_plain(int nb, unsigned int skip)
+{
+	return !nb && (skip & STP_STAT_NO_MINMAX) && (skip & STP_STAT_NO_VARIANCE);
+}
+
+static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift,
+					unsigned int skip)
 {
 	struct stp_hist_spec none = { .kind = STP_HIST_NONE };
 	struct stp_pstat *ps;
@@ -270,7 +297,10 @@ static struct stp_pstat *_stp_pstat_new(const struct stp_hist_spec *h, int shift
 	if (!ps)
 		return NULL;
 	ps->hist = *h;
+	ps->nb = stat_nbuckets(h);
 	ps->shift = shift;
+	ps->skip = skip;
+	ps->plain = stat_plain(ps->nb, skip);
 	ps->size = size;
 	p = (char *)ps + head;
 	ps->agg = (struct stp_stat *)p;
@@ -286,12 +316,13 @@ static void _stp_pstat_free(struct stp_pstat *ps)
 
 static void _stp_pstat_add(struct stp_pstat *ps, int64_t v)
 {
-	stat_add(ps->slot[smp_processor_id()], &ps->hist, ps->shift, v);
+	stat_add(ps->slot[smp_processor_id()], &ps->hist, ps->nb, ps->shift, ps->skip,
+		 ps->plain, v);
 }
 
 static const struct stp_stat *_stp_pstat_agg(struct stp_pstat *ps)
 {
-	stat_merge_all(ps->agg, ps->slot, nr_cpu_ids, &ps->hist);
+	stat_merge_all(ps->agg, ps->slot, nr_cpu_ids, &ps->hist, ps->skip);
 	return ps->agg;
 }
 

@@ -9,7 +9,9 @@
  *   timer or none.  _stp_timers_unregister() returns when no callback
  *   runs any more and none is armed.
  * - HR timers are relative hrtimers forwarded by one period (plus a
- *   random [-r, r]) on each firing; jiffies timers re-arm themselves with
+ *   random [-r, r]) on each firing, from the expiry that fired (no clock
+ *   read) except every STP_TIMER_RESYNC-th firing, which forwards from
+ *   now and so skips periods a late timer missed; jiffies timers re-arm themselves with
  *   mod_timer until told to stop; timer.profile is one pinned hrtimer per
  *   online CPU at HZ whose hits see the interrupted registers.
  */
@@ -24,6 +26,8 @@
 #ifndef STP_TIMER_MIN_NS
 #define STP_TIMER_MIN_NS 1000   /* shortest HR period: a tighter timer would starve the CPU */
 #endif
+/* A late HR timer replays at most this many missed periods (_stp_hr_fire). */
+#define STP_TIMER_RESYNC 16
 
 struct stp_timer_cpu {              /* timer.profile: one per CPU */
 	struct hrtimer hr;
@@ -35,6 +39,7 @@ struct stp_timer {
 	struct hrtimer hr;                      /* STP_TIMER_HR */
 	struct timer_list jt;                   /* STP_TIMER_JIFFIES */
 	bool stopping;                          /* jiffies: do not re-arm */
+	unsigned int fired;                     /* HR: firings, for STP_TIMER_RESYNC */
 	struct stp_timer_cpu __percpu *pcpu;    /* STP_TIMER_PROFILE */
 };
 
@@ -62,9 +67,18 @@ static enum hrtimer_restart _stp_hr_fire(struct hrtimer *hr)
 {
 	struct stp_timer *t = container_of(hr, struct stp_timer, hr);
 	const struct stp_timer_probe *tp = t->tp;
+	u64 next = _stp_timer_next(tp->period, tp->randomize, STP_TIMER_MIN_NS);
 
-	hrtimer_forward_now(hr, ns_to_ktime(_stp_timer_next(tp->period, tp->randomize,
-							    STP_TIMER_MIN_NS)));
+	/* Reading the clock costs as much as a small probe: the next expiry
+	 * is one period after this one (as upstream schedules it), and only
+	 * every STP_TIMER_RESYNC-th firing goes from now.  An expiry already
+	 * past fires again at once, so a timer that fell behind (a stalled
+	 * machine, hits slower than the period) catches up with a bounded
+	 * burst instead of replaying everything it missed. */
+	if (++t->fired % STP_TIMER_RESYNC)
+		hrtimer_add_expires_ns(hr, next);
+	else
+		hrtimer_forward_now(hr, ns_to_ktime(next));
 	_stp_probe_run(tp->probe, NULL);
 	return HRTIMER_RESTART;
 }

@@ -63,6 +63,7 @@ static inline void kvfree(const void *p) { free((void *)p); }
 
 static inline s64 div64_s64(s64 a, s64 b) { return a / b; }
 static inline u64 div64_u64(u64 a, u64 b) { return a / b; }
+static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
 /* %m and %M read memory: the tests pass addresses of their own buffers;
  * address 1 stands for an unreadable one. */

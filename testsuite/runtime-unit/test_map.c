@@ -294,6 +294,77 @@ static void test_pmap(void)
 	unit_end();
 }
 
+/* One long key and one string key take map.c's fast paths: many keys in
+ * a small table (chains of several), every one found again; a statistics
+ * array keeping only @count and @sum (STP_STAT_NO_*) merges them. */
+static void test_one_key(void)
+{
+	static const struct stp_hist_spec log = { STP_HIST_LOG, 0, 0, 0, 128 };
+	struct stp_map_spec sspec = { .maxentries = 200, .nkeys = 1, .ktypes = { STP_STRING },
+				      .vtype = STP_LONG };
+	struct stp_map_spec pspec = { .maxentries = 64, .nkeys = 1, .ktypes = { STP_LONG },
+				      .vtype = STP_STATS, .hist = &log,
+				      .skip = STP_STAT_NO_VARIANCE | STP_STAT_NO_MINMAX };
+	struct stp_map *lm = long_map(200, false), *sm = _stp_map_new(&sspec);
+	struct stp_pmap *pm = _stp_pmap_new(&pspec);
+	struct context ctx = { 0 };
+	struct stp_map_entry *e;
+	union stp_key k;
+	char buf[32];
+	int64_t i;
+
+	unit_begin("map_one_key");
+	for (i = 0; i < 200; i++) {
+		set_long(lm, i * 1024 - 7, i);
+		snprintf(buf, sizeof(buf), "key-%lld", (long long)i);
+		k.s = buf;
+		e = _stp_map_insert(sm, &k);
+		if (e)
+			*_stp_entry_long(e) = i;
+	}
+	for (i = 199; i >= 0; i--) {
+		k.l = i * 1024 - 7;
+		e = _stp_map_find(lm, &k);
+		UNIT_CHECK(e && *_stp_entry_long(e) == i, "long key %lld", (long long)k.l);
+		snprintf(buf, sizeof(buf), "key-%lld", (long long)i);
+		k.s = buf;
+		e = _stp_map_find(sm, &k);
+		UNIT_CHECK(e && *_stp_entry_long(e) == i, "string key %s", buf);
+	}
+	k.l = 5;
+	UNIT_CHECK(_stp_map_find(lm, &k) == NULL, "absent long key found");
+	k.s = "key-200";
+	UNIT_CHECK(_stp_map_find(sm, &k) == NULL, "absent string key found");
+	k.s = NULL;
+	UNIT_CHECK(_stp_map_find(sm, &k) == NULL, "NULL string key found");
+	for (i = 0; i < 100; i++) {
+		shim_cpu = i % 4;
+		k.l = i % 3;
+		UNIT_EQ_LONG(_stp_pmap_add(pm, &k, i), 0);
+	}
+	shim_cpu = 0;
+	k.l = 1;
+	e = _stp_map_find(_stp_pmap_agg(pm), &k);
+	UNIT_CHECK(e != NULL, "key 1 missing from the aggregate");
+	if (e) {
+		const struct stp_stat *st = _stp_entry_stat(e);
+
+		UNIT_EQ_LONG(_stp_stat_get(&ctx, st, STP_STAT_COUNT, NULL), 33);
+		UNIT_EQ_LONG(_stp_stat_get(&ctx, st, STP_STAT_SUM, NULL), 1617);
+		UNIT_EQ_LONG(_stp_stat_get(&ctx, st, STP_STAT_MIN, NULL), 0);   /* not kept */
+		UNIT_EQ_LONG(_stp_stat_get(&ctx, st, STP_STAT_AVG, NULL), 49);
+		UNIT_EQ_LONG(_stp_hist_bucket(st, &log, 65), 1);      /* 1 */
+		UNIT_EQ_LONG(_stp_hist_bucket(st, &log, 71), 12);     /* 64..97 */
+	}
+	/* sums: key 1 1617, key 2 1650, key 0 1683 */
+	_stp_map_sort(pm->agg, 0, 1, STP_STAT_SUM);
+	UNIT_EQ_LONG(_stp_entry_key_long(_stp_map_first(pm->agg), 0), 1);
+	_stp_map_free(lm);
+	_stp_map_free(sm);
+	_stp_pmap_free(pm);
+	unit_end();
+}
+
 /* Not a check: the cost of one a[k]++ on long keys, for the record. */
 static void bench(void)
 {
@@ -320,6 +391,7 @@ int main(void)
 	test_sort();
 	test_keys9();
 	test_pmap();
+	test_one_key();
 	bench();
 	return unit_failures != 0;
 }

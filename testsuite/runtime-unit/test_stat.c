@@ -26,7 +26,7 @@ static const char *hist_text(const struct stp_stat *s, const struct stp_hist_spe
 
 static void test_extractors(void)
 {
-	struct stp_pstat *ps = _stp_pstat_new(NULL, 0);
+	struct stp_pstat *ps = _stp_pstat_new(NULL, 0, 0);
 	const struct stp_stat *s;
 	int64_t v;
 
@@ -72,8 +72,8 @@ static void test_extractors(void)
 
 static void test_variance(void)
 {
-	struct stp_pstat *p0 = _stp_pstat_new(NULL, 0), *p3 = _stp_pstat_new(NULL, 3);
-	struct stp_pstat *q0 = _stp_pstat_new(NULL, 0), *q3 = _stp_pstat_new(NULL, 3);
+	struct stp_pstat *p0 = _stp_pstat_new(NULL, 0, 0), *p3 = _stp_pstat_new(NULL, 3, 0);
+	struct stp_pstat *q0 = _stp_pstat_new(NULL, 0, 0), *q3 = _stp_pstat_new(NULL, 3, 0);
 	static const int64_t a[] = { 1, 5, 9, 100 }, b[] = { 2, 3, 1000 };
 	int64_t v;
 	unsigned i;
@@ -107,11 +107,61 @@ static void test_variance(void)
 	unit_end();
 }
 
+/* STP_STAT_NO_*: what is left out stays 0, everything else is the same
+ * as when kept. */
+static void test_skip(void)
+{
+	static const struct stp_hist_spec lin = { STP_HIST_LINEAR, 0, 100, 10, 13 };
+	static const unsigned int skips[] = {
+		STP_STAT_NO_VARIANCE, STP_STAT_NO_MINMAX,
+		STP_STAT_NO_VARIANCE | STP_STAT_NO_MINMAX,
+	};
+	static const int64_t a[] = { 1, 5, 9, 100, -4, 2, 3, 1000, 55 };
+	const struct stp_hist_spec *specs[] = { NULL, &lin };
+	unsigned int i, k, hs;
+	int op, j;
+
+	unit_begin("stat_skip");
+	for (hs = 0; hs < ARRAY_SIZE(specs); hs++) {
+		for (k = 0; k < ARRAY_SIZE(skips); k++) {
+			struct stp_pstat *pv = _stp_pstat_new(specs[hs], 1, 0);
+			struct stp_pstat *pn = _stp_pstat_new(specs[hs], 1, skips[k]);
+			const struct stp_stat *sv, *sn;
+
+			for (i = 0; i < ARRAY_SIZE(a); i++) {
+				shim_cpu = i % 3;
+				_stp_pstat_add(pv, a[i]);
+				_stp_pstat_add(pn, a[i]);
+			}
+			shim_cpu = 0;
+			sv = _stp_pstat_agg(pv);
+			sn = _stp_pstat_agg(pn);
+			reset_ctx();
+			for (op = STP_STAT_COUNT; op <= STP_STAT_VARIANCE; op++) {
+				bool left = (op == STP_STAT_VARIANCE &&
+					     (skips[k] & STP_STAT_NO_VARIANCE)) ||
+					    ((op == STP_STAT_MIN || op == STP_STAT_MAX) &&
+					     (skips[k] & STP_STAT_NO_MINMAX));
+
+				UNIT_EQ_LONG(_stp_stat_get(&ctx, sn, (enum stp_stat_op)op, NULL),
+					     left ? 0 : _stp_stat_get(&ctx, sv,
+								      (enum stp_stat_op)op, NULL));
+			}
+			for (j = 0; hs && j < 13; j++)
+				UNIT_EQ_LONG(sn->hist[j], sv->hist[j]);
+			UNIT_CHECK(ctx.last_error == NULL, "unexpected error %s", ctx.last_error);
+			_stp_pstat_free(pv);
+			_stp_pstat_free(pn);
+		}
+	}
+	unit_end();
+}
+
 static void test_buckets(void)
 {
 	struct stp_hist_spec lin = { STP_HIST_LINEAR, 0, 100, 10, 13 };
 	struct stp_hist_spec log = { STP_HIST_LOG, 0, 0, 0, 128 };
-	struct stp_pstat *pl = _stp_pstat_new(&lin, 0), *pg = _stp_pstat_new(&log, 0);
+	struct stp_pstat *pl = _stp_pstat_new(&lin, 0, 0), *pg = _stp_pstat_new(&log, 0, 0);
 	const struct stp_stat *s;
 
 	unit_begin("stat_buckets");
@@ -220,9 +270,9 @@ static void test_hist_print(void)
 	struct stp_hist_spec log = { STP_HIST_LOG, 0, 0, 0, 128 };
 	struct stp_hist_spec lin = { STP_HIST_LINEAR, 0, 100, 10, 13 };
 	struct stp_hist_spec small = { STP_HIST_LINEAR, 0, 10, 1, 13 };
-	struct stp_pstat *p = _stp_pstat_new(&log, 0);
-	struct stp_pstat *q = _stp_pstat_new(&lin, 0);
-	struct stp_pstat *r = _stp_pstat_new(&small, 0);
+	struct stp_pstat *p = _stp_pstat_new(&log, 0, 0);
+	struct stp_pstat *q = _stp_pstat_new(&lin, 0, 0);
+	struct stp_pstat *r = _stp_pstat_new(&small, 0, 0);
 	static const int64_t logv[] = { 1, 2, 2, 3, 4, 8, 8, 8 };
 	static const int64_t linv[] = { 5, 15, 15, 95, 150, -3 };
 	const char *got;
@@ -261,6 +311,7 @@ int main(void)
 {
 	test_extractors();
 	test_variance();
+	test_skip();
 	test_buckets();
 	test_hist_print();
 	return unit_failures != 0;
