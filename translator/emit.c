@@ -5,7 +5,8 @@
  *   top-level %{ %} blocks (once each, in pass 2's order)
  *   helpers of the generated code (static inline)
  *   globals (emit_tables.c), frames and union stp_frame
- *   functions fn_NAME_ARITY(c), probe handlers probe_I(c)
+ *   functions fn_NAME_ARITY(c), probe handlers probe_I(c), each script
+ *   body a NAME_body(c, l) that they call (write_body says why)
  *   probe tables, stp_globals_init/exit, stp_module (emit_tables.c)
  *   #include "runtime.c"
  *
@@ -44,6 +45,11 @@ static const char helpers[] =
 	"sizeof(union stp_frame)))\n"
 	"#define STP_NEXT_FRAME(c) ((void *)((c)->frames + (size_t)((c)->nesting + 1) * "
 	"sizeof(union stp_frame)))\n"
+	"static __always_inline bool stp_act(struct context *c, long *ac, long n, "
+	"const char *loc)\n"
+	"{\n\t*ac += n;\n\tif (likely(*ac <= MAXACTION))\n\t\treturn false;\n"
+	"\tc->actioncount = *ac;\n\t_stp_error(c, \"MAXACTION exceeded\", loc);\n"
+	"\treturn true;\n}\n"
 	"static inline int64_t stp_div(int64_t a, int64_t b)\n"
 	"{\n\treturn b == -1 ? (int64_t)(0 - (uint64_t)a) : a / b;\n}\n"
 	"static inline int64_t stp_mod(int64_t a, int64_t b)\n"
@@ -69,8 +75,30 @@ static const char helpers[] =
 	"\t\tif (_stp_map_matches(m, e, k, wild))\n\t\t\treturn 1;\n"
 	"\treturn 0;\n}\n\n";
 
-static void body_begin(struct emit *E, struct emit_body *b, const struct elab_func *fn)
+/* Long locals (not parameters: the caller writes those into the frame)
+ * live in C locals, where the compiler can keep them in registers across
+ * calls and stores through other pointers; a frame keeps the strings.
+ * Bodies with very many of them keep them in the frame to bound the
+ * kernel stack a deep recursion takes. */
+#define EMIT_MAX_C_LONGS 32
+
+static bool is_long(const struct symbol *s)
 {
+	return s->type != TYPE_STRING;
+}
+
+bool emit_is_c_local(struct emit *E, const struct symbol *sym)
+{
+	return sym->kind == SYM_LOCAL && is_long(sym) && E->body && E->body->c_longs;
+}
+
+static void body_begin(struct emit *E, struct emit_body *b, const struct elab_func *fn,
+		       const struct symbol *locals)
+{
+	int nlongs = 0;
+
+	for (const struct symbol *s = locals; s; s = s->next)
+		nlongs += is_long(s);
 	memset(b, 0, sizeof(*b));
 	b->code = open_memstream(&b->code_buf, &b->code_len);
 	if (!b->code) {
@@ -79,6 +107,7 @@ static void body_begin(struct emit *E, struct emit_body *b, const struct elab_fu
 	}
 	b->indent = 1;
 	b->fn = fn;
+	b->c_longs = nlongs <= EMIT_MAX_C_LONGS;
 	E->body = b;
 	emit_label_new(E);   /* 0: out */
 }
@@ -89,11 +118,21 @@ static void body_end(struct emit *E)
 	E->body = NULL;
 }
 
-/* Zero/"" for each variable of a list (a frame holds garbage). */
-static void init_vars(FILE *out, const struct symbol *s, struct arena *a)
+/* The long locals of a c_longs body, as C locals set to 0. */
+static void declare_c_longs(FILE *out, const struct symbol *s, struct arena *a)
+{
+	for (; s; s = s->next)
+		if (is_long(s))
+			fprintf(out, "\tint64_t v_%s __maybe_unused = 0;\n", emit_mangle(a, s->name));
+}
+
+/* Zero/"" for each variable of a list in the frame (it holds garbage). */
+static void init_vars(FILE *out, const struct symbol *s, struct arena *a, bool c_longs)
 {
 	for (; s; s = s->next) {
 		const char *name = emit_mangle(a, s->name);
+		if (c_longs && is_long(s))
+			continue;
 		if (s->type == TYPE_STRING)
 			fprintf(out, "\tl->v_%s[0] = '\\0';\n", name);
 		else if (s->type == TYPE_LONG)
@@ -117,10 +156,12 @@ static void declare_temps(FILE *out, const struct emit_body *b)
 	}
 }
 
-static void frame_fields(FILE *out, const struct symbol *s, struct arena *a)
+static void frame_fields(FILE *out, const struct symbol *s, struct arena *a, bool c_longs)
 {
 	for (; s; s = s->next) {
 		const char *name = emit_mangle(a, s->name);
+		if (c_longs && is_long(s))
+			continue;
 		if (s->type == TYPE_STRING)
 			fprintf(out, "\tchar v_%s[MAXSTRINGLEN];\n", name);
 		else
@@ -131,8 +172,8 @@ static void frame_fields(FILE *out, const struct symbol *s, struct arena *a)
 static void write_frame(struct emit *E, FILE *out, const struct body_out *bo)
 {
 	fprintf(out, "struct frame_%s {\n", bo->frame);
-	frame_fields(out, bo->params, E->arena);
-	frame_fields(out, bo->locals, E->arena);
+	frame_fields(out, bo->params, E->arena, false);
+	frame_fields(out, bo->locals, E->arena, bo->b.c_longs);
 	if (bo->ret == TYPE_STRING)
 		fputs("\tchar __retvalue[MAXSTRINGLEN];\n", out);
 	else if (bo->ret == TYPE_LONG)
@@ -150,7 +191,9 @@ static void gen_function(struct emit *E, const struct emit_func *ef, struct body
 	bo->params = f->params;
 	bo->locals = f->locals;
 	bo->ret = f->ret == TYPE_LONG || f->ret == TYPE_STRING ? f->ret : TYPE_UNKNOWN;
-	body_begin(E, &bo->b, f);
+	body_begin(E, &bo->b, f, f->locals);
+	if (f->fn->embedded)
+		bo->b.c_longs = false;  /* its C code knows only the frame */
 	if (f->fn->body)
 		emit_block(E, f->fn->body);
 	body_end(E);
@@ -161,7 +204,7 @@ static void gen_probe(struct emit *E, const struct elab_probe *p, int i, struct 
 	bo->frame = arena_printf(E->arena, "probe_%d", i);
 	bo->locals = p->locals;
 	bo->ret = TYPE_UNKNOWN;
-	body_begin(E, &bo->b, NULL);
+	body_begin(E, &bo->b, NULL, p->locals);
 	if (p->cond) {
 		int mark[TMP_KIND_COUNT];
 		emit_tmp_mark(E, mark);
@@ -193,27 +236,49 @@ static void write_embedded(struct emit *E, FILE *out, const struct emit_func *ef
 		fputs("#undef STAP_RETVALUE\n", out);
 }
 
-static void write_body(struct emit *E, FILE *out, const char *name, const struct body_out *bo,
-		       const struct emit_func *ef)
+static void init_retvalue(FILE *out, const struct body_out *bo)
 {
-	fprintf(out, "static void %s(struct context *c)\n{\n", name);
-	fprintf(out, "\tstruct frame_%s *l __maybe_unused = STP_FRAME_HERE(c);\n", bo->frame);
-	declare_temps(out, &bo->b);
-	fputc('\n', out);
 	if (bo->ret == TYPE_STRING)
 		fputs("\tl->__retvalue[0] = '\\0';\n", out);
 	else if (bo->ret == TYPE_LONG)
 		fputs("\tl->__retvalue = 0;\n", out);
+}
+
+/* A script body is NAME_body(c, l) under a NAME(c) that finds its frame.
+ * The kernel builds with -fno-strict-aliasing, so without `restrict` every
+ * store through c (output, the error state) would make the compiler
+ * reload the frame's locals; the action count stays in the C local ac
+ * for the same reason, and goes back to c->actioncount for calls (the
+ * callee counts on), for errors (stp_act) and when the body ends. */
+static void write_body(struct emit *E, FILE *out, const char *name, const struct body_out *bo,
+		       const struct emit_func *ef)
+{
 	if (ef && ef->f->fn->embedded) {
+		fprintf(out, "static void %s(struct context *c)\n{\n", name);
+		fprintf(out, "\tstruct frame_%s *l __maybe_unused = STP_FRAME_HERE(c);\n",
+			bo->frame);
+		declare_temps(out, &bo->b);
+		fputc('\n', out);
+		init_retvalue(out, bo);
 		write_embedded(E, out, ef);
 		fputs("}\n\n", out);
 		return;
 	}
-	init_vars(out, bo->locals, E->arena);
+	fprintf(out, "static void %s_body(struct context *c, struct frame_%s *restrict l)\n{\n",
+		name, bo->frame);
+	fputs("\tlong ac = c->actioncount;\n", out);
+	declare_temps(out, &bo->b);
+	if (bo->b.c_longs)
+		declare_c_longs(out, bo->locals, E->arena);
+	fputc('\n', out);
+	init_retvalue(out, bo);
+	init_vars(out, bo->locals, E->arena, bo->b.c_longs);
 	fwrite(bo->b.code_buf, 1, bo->b.code_len, out);
 	if (bo->b.label_used[0])
-		fputs("out:\n\t;\n", out);
-	fputs("}\n\n", out);
+		fputs("out:\n", out);
+	fputs("\tc->actioncount = ac;\n}\n\n", out);
+	fprintf(out, "static void %s(struct context *c)\n{\n", name);
+	fprintf(out, "\t%s_body(c, STP_FRAME_HERE(c));\n}\n\n", name);
 }
 
 /* C names for globals and functions: g_NAME, fn_NAME_ARITY, made unique. */

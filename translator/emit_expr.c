@@ -3,7 +3,7 @@
  * Each expression becomes C statements in the body plus one C expression
  * (struct val) with no side effects (emit_int.h).  Semantics kept here:
  * 64-bit wrapping arithmetic (the kernel builds with -fno-strict-overflow),
- * "division by zero" as a script error, INT64_MIN / -1 and % -1 without a
+ * "division by 0" as a script error, INT64_MIN / -1 and % -1 without a
  * trap (stp_div/stp_mod), shift counts taken mod 64, left-to-right
  * evaluation, && || ?: evaluating only what they must, function calls
  * through frames with MAXNESTING.
@@ -112,6 +112,8 @@ const char *emit_var_ref(struct emit *E, const struct node *var)
 		const struct emit_global *g = emit_global_of(E, sym);
 		return arena_printf(E->arena, "%s.v", g ? g->cname : "g_unknown");
 	}
+	if (emit_is_c_local(E, sym))
+		return arena_printf(E->arena, "v_%s", emit_mangle(E->arena, sym->name));
 	return arena_printf(E->arena, "l->v_%s", emit_mangle(E->arena, sym->name));
 }
 
@@ -128,7 +130,7 @@ static struct val divide(struct emit *E, const struct node *n, struct val a, str
 	b = emit_materialize(E, b, TYPE_LONG);
 	emit_line(E, "if (unlikely(%s == 0)) {", b.c);
 	E->body->indent++;
-	emit_raise(E, "\"division by zero\"", emit_loc(E, n));
+	emit_raise(E, "\"division by 0\"", emit_loc(E, n));
 	E->body->indent--;
 	emit_line(E, "}");
 	return val_of(arena_printf(E->arena, "%s(%s, %s)", mod ? "stp_mod" : "stp_div", a.c, b.c));
@@ -293,7 +295,8 @@ static void store_long(struct emit *E, const struct node *n, const char *ref, st
 		v = emit_materialize(E, v, TYPE_LONG);
 		emit_line(E, "if (unlikely(%s == 0)) {", v.c);
 		E->body->indent++;
-		emit_raise(E, "\"division by zero\"", emit_loc(E, n));
+		/* upstream names the divisor of a compound assignment */
+		emit_raise(E, "\"division by 0\"", emit_loc(E, n->u.bin.rhs));
 		E->body->indent--;
 		emit_line(E, "}");
 		emit_line(E, "%s = %s(%s, %s);", ref, mod ? "stp_mod" : "stp_div", ref, v.c);
@@ -437,10 +440,10 @@ struct val emit_call(struct emit *E, const struct node *n)
 	const struct elab_func *f = ef->f;
 	struct val *vals = arena_alloc(E->arena, (size_t)(n->u.call.nargs + 1) * sizeof(*vals));
 	emit_operands(E, n->u.call.args, vals, n->u.call.nargs);
-	const char *loc = emit_loc(E, n);
 	emit_line(E, "if (unlikely(c->nesting >= MAXNESTING)) {");
 	E->body->indent++;
-	emit_raise(E, "\"MAXNESTING exceeded\"", loc);
+	/* upstream blames the function being entered, at its name */
+	emit_raise(E, "\"MAXNESTING exceeded\"", emit_loc_ident(E, f->fn->name, &f->fn->pos));
 	E->body->indent--;
 	emit_line(E, "}");
 	const char *t = NULL;
@@ -458,10 +461,18 @@ struct val emit_call(struct emit *E, const struct node *n)
 		else
 			emit_line(E, "nf->v_%s = %s;", field, vals[i].c);
 	}
+	/* a script function counts on from the caller's action count */
+	bool script = !f->fn->embedded;
+	if (script)
+		emit_line(E, "c->actioncount = ac;");
 	emit_line(E, "c->nesting++;");
 	emit_line(E, "%s(c);", ef->cname);
 	emit_line(E, "c->nesting--;");
-	emit_check_error(E, loc);
+	if (script)
+		emit_line(E, "ac = c->actioncount;");
+	/* an error inside carries its own location, or none (embedded C),
+	 * as upstream reports it: the call site is not added */
+	emit_check_error(E, NULL);
 	if (t && f->ret == TYPE_STRING)
 		emit_line(E, "_stp_strlcpy(%s, nf->__retvalue);", t);
 	else if (t)

@@ -77,6 +77,7 @@ struct emit_body {
 	struct emit_agg *agg;
 	const struct elab_func *fn; /* NULL in a probe */
 	bool precharged;            /* the next emit_block was charged by its loop */
+	bool c_longs;               /* long locals are C locals v_NAME, not frame fields */
 };
 
 /* A global as pass 3 names and stores it. */
@@ -84,6 +85,7 @@ struct emit_global {
 	const struct symbol *sym;
 	const char *cname;          /* g_name: struct { rwlock_t lock; value } */
 	int64_t shift;              /* @variance shift of statistics */
+	bool variance, minmax;      /* statistics: @variance, @min/@max are read */
 };
 
 /* A function as pass 3 names it. */
@@ -117,6 +119,8 @@ const char *emit_num(struct arena *a, int64_t v);
 const char *emit_loc(struct emit *E, const struct node *n);
 /* The same for the keyword that starts a statement. */
 const char *emit_loc_keyword(struct emit *E, const struct srcpos *pos);
+/* identifier 'name' at pos (a function's name in its declaration). */
+const char *emit_loc_ident(struct emit *E, const char *name, const struct srcpos *pos);
 
 /* One line of code at the body's indentation. */
 void emit_line(struct emit *E, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -173,6 +177,8 @@ struct val emit_materialize(struct emit *E, struct val v, enum stap_type t);
 bool emit_has_effects(const struct node *n);
 /* Evaluate a list of operands left to right into vals[0..n). */
 void emit_operands(struct emit *E, const struct node *list, struct val *vals, int n);
+/* True when local sym of the body being generated is a C local. */
+bool emit_is_c_local(struct emit *E, const struct symbol *sym);
 /* A variable's C lvalue (long) or buffer (string); scalars only. */
 const char *emit_var_ref(struct emit *E, const struct node *var);
 /* Call a script or embedded function; the result (a copy) or NULL. */

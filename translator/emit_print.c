@@ -79,11 +79,11 @@ static void directive(struct emit *E, const char *sink, const struct fmt_directi
 {
 	const char *width = "-1", *prec = "-1";
 	if (d->width == FMT_STAR)
-		width = arena_printf(E->arena, "(int)%s", vals[(*next)++].c);
+		width = arena_printf(E->arena, "_stp_fmt_star(%s)", vals[(*next)++].c);
 	else if (d->width >= 0)
 		width = arena_printf(E->arena, "%d", d->width);
 	if (d->precision == FMT_STAR)
-		prec = arena_printf(E->arena, "(int)%s", vals[(*next)++].c);
+		prec = arena_printf(E->arena, "_stp_fmt_star(%s)", vals[(*next)++].c);
 	else if (d->precision >= 0)
 		prec = arena_printf(E->arena, "%d", d->precision);
 	const char *v = vals[(*next)++].c;
@@ -92,6 +92,10 @@ static void directive(struct emit *E, const char *sink, const struct fmt_directi
 		emit_line(E, "_stp_put_long(%s, %s);", sink, v);
 	else if (plain && d->conv == FMT_STRING)
 		emit_line(E, "_stp_puts(%s, %s);", sink, v);
+	else if (d->conv == FMT_MEMORY || d->conv == FMT_MEMHEX)
+		emit_line(E, "if (_stp_fmt_memory(%s, %s, %s, %s, %s, (unsigned long)%s) < 0 && "
+			  "!pfault) { pfault = 1; paddr = (unsigned long)%s; }",
+			  sink, conv_names[d->conv], flags_text(E, d->flags), width, prec, v, v);
 	else if (d->conv == FMT_STRING)
 		emit_line(E, "_stp_fmt(%s, %s, %s, %s, %s, 0, %s);", sink, conv_names[d->conv],
 			  flags_text(E, d->flags), width, prec, v);
@@ -100,8 +104,8 @@ static void directive(struct emit *E, const char *sink, const struct fmt_directi
 			  conv_names[d->conv], flags_text(E, d->flags), width, prec, v);
 }
 
-static void print_format(struct emit *E, const char *sink, const struct node *fmt,
-			 const struct val *vals)
+static void print_format(struct emit *E, const char *sink, const struct node *call,
+			 const struct node *fmt, const struct val *vals)
 {
 	struct directives ds = { E->arena, NULL, 0, 0 };
 	const char *err;
@@ -110,6 +114,18 @@ static void print_format(struct emit *E, const char *sink, const struct node *fm
 	    !fmt_parse(fmt->u.str.s, fmt->u.str.len, collect, &ds, &err, &off)) {
 		emit_unsupported(E, fmt, "a format that is not a valid literal");
 		return;
+	}
+	/* memory that cannot be read is an error that takes back the whole
+	 * printf's output, as in systemtap 4.8 */
+	bool memory = false;
+	for (int i = 0; i < ds.n; i++)
+		memory |= ds.d[i].conv == FMT_MEMORY || ds.d[i].conv == FMT_MEMHEX;
+	if (memory) {
+		emit_line(E, "{");
+		E->body->indent++;
+		emit_line(E, "unsigned pstart = (%s)->len;", sink);
+		emit_line(E, "int pfault = 0;");
+		emit_line(E, "unsigned long paddr = 0;");
 	}
 	int next = 0;
 	for (int i = 0; i < ds.n; i++) {
@@ -121,6 +137,18 @@ static void print_format(struct emit *E, const char *sink, const struct node *fm
 			put_literal(E, sink, "%", 1);
 		else
 			put_literal(E, sink, text, d->len);
+	}
+	if (memory) {
+		emit_line(E, "if (pfault) {");
+		E->body->indent++;
+		emit_line(E, "_stp_sink_truncate(%s, pstart);", sink);
+		emit_line(E, "_stp_errorf(c, %s, \"read fault [man error::fault] at 0x%%lx\", paddr);",
+			  emit_loc(E, call));
+		E->body->indent--;
+		emit_line(E, "}");
+		emit_check_error(E, NULL);
+		E->body->indent--;
+		emit_line(E, "}");
 	}
 }
 
@@ -194,7 +222,7 @@ struct val emit_print(struct emit *E, const struct node *n)
 		sink = "&sk";
 	}
 	if (n->op & PF_FORMAT) {
-		print_format(E, sink, lead, vals);
+		print_format(E, sink, n, lead, vals);
 	} else {
 		int i = 0;
 		for (const struct node *a = args; a && i < nargs; a = a->next, i++) {
@@ -203,7 +231,12 @@ struct val emit_print(struct emit *E, const struct node *n)
 			print_value(E, sink, a, vals[i]);
 		}
 	}
-	if (n->op & PF_NEWLINE)
+	/* a bar chart ends its own lines: println adds none after one */
+	const struct node *last = args;
+	while (last && last->next)
+		last = last->next;
+	bool ends_with_hist = !(n->op & PF_FORMAT) && last && last->kind == ND_HIST_OP;
+	if ((n->op & PF_NEWLINE) && !ends_with_hist)
 		emit_line(E, "_stp_putc(%s, '\\n');", sink);
 	if (!t)
 		return (struct val){ .c = "0", .constant = true };

@@ -7,10 +7,12 @@
  * frame and goes to the function's out label.
  *
  * MAXACTION: each run of straight-line statements in a block is charged
- * once, up front, with _stp_action(c, n, loc) (loc: the run's first
+ * once, up front, with stp_act(c, &ac, n, loc) (loc: the run's first
  * statement); every loop iteration is charged one more.  The counter is
  * cumulative, so a catch handler of a MAXACTION error fails again at its
- * first statement: such an error cannot be swallowed by try.
+ * first statement: such an error cannot be swallowed by try.  It is the
+ * body's C local ac, not c->actioncount: a store through c would make the
+ * compiler reload every local of the frame after it (emit.c).
  */
 #include "config.h"
 
@@ -76,7 +78,7 @@ static void charge(struct emit *E, long n, const char *loc)
 	if (n <= 0)
 		return;
 	E->body->label_used[E->body->err_label] = true;
-	emit_line(E, "if (unlikely(_stp_action(c, %ld, %s)))", n, loc);
+	emit_line(E, "if (unlikely(stp_act(c, &ac, %ld, %s)))", n, loc);
 	emit_line(E, "\tgoto %s;", emit_label_name(E, E->body->err_label));
 }
 
@@ -96,6 +98,13 @@ static long straight_cost(const struct node *body)
 void emit_iteration_charge(struct emit *E, const struct node *body, const char *loc)
 {
 	long n = straight_cost(body);
+	/* Upstream counts actions statement by statement, so a charge that
+	 * covers the body names the body's first statement, as its would. */
+	const struct node *s = body->kind == ND_BLOCK ? body->u.block.stmts : body;
+	while (n > 0 && s && !costs_action(s))
+		s = s->next;
+	if (n > 0 && s)
+		loc = stmt_loc(E, s);
 	charge(E, 1 + (n > 0 ? n : 0), loc);
 	E->body->precharged = n > 0;
 }

@@ -38,7 +38,9 @@ static const char *stp_type(enum stap_type t)
 	return "STP_LONG";
 }
 
-/* @variance(x, N): the shift of x, found by walking every body. */
+/* @variance(x, N): the shift of x, found by walking every body, and
+ * which of @variance and @min/@max the script reads of each statistic
+ * (or sorts a foreach by): <<< keeps only those (stat_skip). */
 static void scan(struct emit *E, const struct node *n);
 
 static void scan_cb(struct node **slot, void *ctx)
@@ -47,20 +49,50 @@ static void scan_cb(struct node **slot, void *ctx)
 		scan(ctx, *slot);
 }
 
+/* The global an operand x or x[...] of a statistics operator names. */
+static struct emit_global *stat_global(struct emit *E, const struct node *v)
+{
+	if (v->kind == ND_INDEX)
+		v = v->u.index.base;
+	return (struct emit_global *)emit_global_of(E, v->sym);
+}
+
+/* g is read with op (an enum stat_op). */
+static void reads(struct emit_global *g, int op)
+{
+	if (op == STAT_VARIANCE)
+		g->variance = true;
+	if (op == STAT_MIN || op == STAT_MAX)
+		g->minmax = true;
+}
+
 /* One node and (through ast_each_child, which visits list members one
  * by one) everything under it. */
 static void scan(struct emit *E, const struct node *n)
 {
-	if (n->kind == ND_STAT_OP && n->op == STAT_VARIANCE && n->u.stat.params &&
-	    n->u.stat.params->kind == ND_NUM) {
-		const struct node *o = n->u.stat.operand;
-		if (o->kind == ND_INDEX)
-			o = o->u.index.base;
-		struct emit_global *g = (struct emit_global *)emit_global_of(E, o->sym);
-		if (g)
+	struct emit_global *g = NULL;
+	if (n->kind == ND_STAT_OP && (g = stat_global(E, n->u.stat.operand))) {
+		reads(g, n->op);
+		if (n->op == STAT_VARIANCE && n->u.stat.params &&
+		    n->u.stat.params->kind == ND_NUM)
 			g->shift = n->u.stat.params->u.num;
 	}
+	if (n->kind == ND_FOREACH && n->u.fe.sort_aggr >= 0 && n->u.fe.array->kind == ND_VAR &&
+	    (g = stat_global(E, n->u.fe.array)))
+		reads(g, n->u.fe.sort_aggr);
 	ast_each_child((struct node *)n, scan_cb, E);
+}
+
+/* What <<< into statistic g may leave out (runtime.h STP_STAT_NO_*). */
+static const char *stat_skip(const struct emit_global *g)
+{
+	if (!g->variance && !g->minmax)
+		return "STP_STAT_NO_VARIANCE | STP_STAT_NO_MINMAX";
+	if (!g->variance)
+		return "STP_STAT_NO_VARIANCE";
+	if (!g->minmax)
+		return "STP_STAT_NO_MINMAX";
+	return "0";
 }
 
 static void scan_shifts(struct emit *E)
@@ -110,7 +142,9 @@ static void map_spec(FILE *out, const struct emit_global *g)
 	fprintf(out, "\t.wrap = %s,\n", s->decl && s->decl->wrap ? "true" : "false");
 	if (s->hist)
 		fprintf(out, "\t.hist = &%s_hist,\n", g->cname);
-	fprintf(out, "\t.shift = %d,\n};\n", (int)g->shift);
+	if (s->type == TYPE_STATS)
+		fprintf(out, "\t.shift = %d,\n\t.skip = %s,\n", (int)g->shift, stat_skip(g));
+	fputs("};\n", out);
 }
 
 void emit_tables_globals(struct emit *E, FILE *out)
@@ -258,6 +292,38 @@ void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *lo
 
 /* ---- init / exit ---- */
 
+/* Scalar long and string globals can be set when the module is loaded
+ * (staprun MODULE.ko name=value), as upstream allows: each gets a module
+ * parameter of its name, holding the initializer until then.  Private
+ * globals do not: their names need not be unique. */
+static bool takes_param(const struct symbol *s)
+{
+	return s->arity == 0 && !s->file && (s->type == TYPE_LONG || s->type == TYPE_STRING);
+}
+
+static void global_params(struct emit *E, FILE *out)
+{
+	for (int i = 0; i < E->nglobals; i++) {
+		const struct emit_global *g = &E->globals[i];
+		const struct symbol *s = g->sym;
+		if (!takes_param(s))
+			continue;
+		const struct node *init = s->decl ? s->decl->init : NULL;
+		if (s->type == TYPE_STRING)
+			fprintf(out, "static char *stp_gp_%s = %s;\n"
+				"module_param_named(%s, stp_gp_%s, charp, 0);\n", g->cname,
+				init && init->kind == ND_STR ?
+				emit_cstr(E->arena, init->u.str.s, init->u.str.len) : "\"\"",
+				s->name, g->cname);
+		else
+			fprintf(out, "static long stp_gp_%s = %s;\n"
+				"module_param_named(%s, stp_gp_%s, long, 0);\n", g->cname,
+				init && init->kind == ND_NUM ? emit_num(E->arena, init->u.num) : "0",
+				s->name, g->cname);
+	}
+	fputs("\n", out);
+}
+
 static void init_global(struct emit *E, FILE *out, const struct emit_global *g)
 {
 	const struct symbol *s = g->sym;
@@ -267,12 +333,18 @@ static void init_global(struct emit *E, FILE *out, const struct emit_global *g)
 		alloc = arena_printf(E->arena, "%s(&%s_spec)", s->type == TYPE_STATS ?
 				     "_stp_pmap_new" : "_stp_map_new", g->cname);
 	else if (s->type == TYPE_STATS)
-		alloc = arena_printf(E->arena, "_stp_pstat_new(%s%s, %d)", s->hist ? "&" : "NULL",
+		alloc = arena_printf(E->arena, "_stp_pstat_new(%s%s, %d, %s)",
+				     s->hist ? "&" : "NULL",
 				     s->hist ? arena_printf(E->arena, "%s_hist", g->cname) : "",
-				     (int)g->shift);
+				     (int)g->shift, stat_skip(g));
 	if (alloc) {
 		fprintf(out, "\t%s.v = %s;\n\tif (!%s.v)\n\t\tgoto fail;\n", g->cname, alloc,
 			g->cname);
+		return;
+	}
+	if (takes_param(s)) {
+		fprintf(out, s->type == TYPE_STRING ? "\t_stp_strlcpy(%s.v, stp_gp_%s);\n" :
+			"\t%s.v = stp_gp_%s;\n", g->cname, g->cname);
 		return;
 	}
 	const struct node *init = s->decl ? s->decl->init : NULL;
@@ -287,6 +359,7 @@ static void init_global(struct emit *E, FILE *out, const struct emit_global *g)
 
 void emit_tables_init(struct emit *E, FILE *out)
 {
+	global_params(E, out);
 	fputs("static void stp_globals_exit(void)\n{\n", out);
 	for (int i = E->nglobals - 1; i >= 0; i--) {
 		const struct emit_global *g = &E->globals[i];

@@ -145,7 +145,10 @@ static void token_of(struct emit *E, const struct node *n, const char **type, co
 		*type = "identifier";
 		*text = n->u.tgt.name;
 		return;
-	case ND_STAT_OP: case ND_HIST_OP: case ND_CAST: case ND_ENTRY: case ND_DEFINED:
+	case ND_STAT_OP: case ND_HIST_OP:
+		*text = "@";
+		return;
+	case ND_CAST: case ND_ENTRY: case ND_DEFINED:
 	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER:
 		*type = "identifier";
 		*text = "@";
@@ -196,6 +199,13 @@ const char *emit_loc(struct emit *E, const struct node *n)
 	else
 		loc = arena_printf(E->arena, "%s at %s:%d:%d", type, src_name(&n->pos),
 				   n->pos.line, n->pos.col);
+	return emit_cstr(E->arena, loc, strlen(loc));
+}
+
+const char *emit_loc_ident(struct emit *E, const char *name, const struct srcpos *pos)
+{
+	char *loc = arena_printf(E->arena, "identifier '%s' at %s:%d:%d", name, src_name(pos),
+				 pos->line, pos->col);
 	return emit_cstr(E->arena, loc, strlen(loc));
 }
 

@@ -7,6 +7,15 @@ static const struct stp_module_desc stp_module;
 /* helpers of the generated code */
 #define STP_FRAME_HERE(c) ((void *)((c)->frames + (size_t)(c)->nesting * sizeof(union stp_frame)))
 #define STP_NEXT_FRAME(c) ((void *)((c)->frames + (size_t)((c)->nesting + 1) * sizeof(union stp_frame)))
+static __always_inline bool stp_act(struct context *c, long *ac, long n, const char *loc)
+{
+	*ac += n;
+	if (likely(*ac <= MAXACTION))
+		return false;
+	c->actioncount = *ac;
+	_stp_error(c, "MAXACTION exceeded", loc);
+	return true;
+}
 static inline int64_t stp_div(int64_t a, int64_t b)
 {
 	return b == -1 ? (int64_t)(0 - (uint64_t)a) : a / b;
@@ -64,7 +73,6 @@ static const struct stp_map_spec g_hits_spec = {
 	.ktypes = { STP_LONG, STP_STRING },
 	.vtype = STP_LONG,
 	.wrap = false,
-	.shift = 0,
 };
 static struct {
 	rwlock_t lock;
@@ -85,9 +93,7 @@ struct frame_fn_scale_2 {
 
 struct frame_probe_0 {
 	char v_s[MAXSTRINGLEN];
-	int64_t v_i;
 	char v_msg[MAXSTRINGLEN];
-	int64_t v_k;
 	char v_t[MAXSTRINGLEN];
 	char t0[MAXSTRINGLEN];
 	char t1[MAXSTRINGLEN];
@@ -101,63 +107,70 @@ union stp_frame {
 
 static void fn_scale_2(struct context *c);
 
-static void fn_scale_2(struct context *c)
+static void fn_scale_2_body(struct context *c, struct frame_fn_scale_2 *restrict l)
 {
-	struct frame_fn_scale_2 *l __maybe_unused = STP_FRAME_HERE(c);
+	long ac = c->actioncount;
 
 	l->__retvalue = 0;
-	if (unlikely(_stp_action(c, 1, "keyword at basic.stp:5:2")))
+	if (unlikely(stp_act(c, &ac, 1, "keyword at basic.stp:5:2")))
 		goto out;
 	l->__retvalue = ((l->v_x * l->v_by) / 10LL);
 	goto out;
 out:
-	;
+	c->actioncount = ac;
 }
 
-static void probe_0(struct context *c)
+static void fn_scale_2(struct context *c)
 {
-	struct frame_probe_0 *l __maybe_unused = STP_FRAME_HERE(c);
+	fn_scale_2_body(c, STP_FRAME_HERE(c));
+}
+
+static void probe_0_body(struct context *c, struct frame_probe_0 *restrict l)
+{
+	long ac = c->actioncount;
 	int64_t n0;
 	struct stp_map_entry *e0;
 	union stp_key k0[2];
+	int64_t v_i __maybe_unused = 0;
+	int64_t v_k __maybe_unused = 0;
 
 	l->v_s[0] = '\0';
-	l->v_i = 0;
 	l->v_msg[0] = '\0';
-	l->v_k = 0;
 	l->v_t[0] = '\0';
 	if (!g_on.v)
 		goto out;
 	{
-		if (unlikely(_stp_action(c, 2, "identifier 's' at basic.stp:8:2")))
+		if (unlikely(stp_act(c, &ac, 2, "identifier 's' at basic.stp:8:2")))
 			goto out;
 		_stp_strlcpy(l->v_s, "n=");
-		l->v_i = 0LL;
+		v_i = 0LL;
 		for (;;) {
-			if (unlikely(_stp_action(c, 3, "keyword at basic.stp:9:2")))
+			if (unlikely(stp_act(c, &ac, 3, "identifier 'hits' at basic.stp:10:3")))
 				goto out;
-			if (!(l->v_i < 4LL))
+			if (!(v_i < 4LL))
 				goto L1;
 			{
 				struct stp_sink sk;
 				_stp_sink_string(&sk, l->t0);
-				_stp_put_long(&sk, l->v_i);
+				_stp_put_long(&sk, v_i);
 			}
 			_stp_concat(l->t1, l->v_s, l->t0);
-			k0[0].l = (l->v_i % 2LL);
+			k0[0].l = (v_i % 2LL);
 			k0[1].s = l->t1;
 			if (unlikely(c->nesting >= MAXNESTING)) {
-				_stp_error(c, "MAXNESTING exceeded", "identifier 'scale' at basic.stp:10:33");
+				_stp_error(c, "MAXNESTING exceeded", "identifier 'scale' at basic.stp:4:10");
 				goto out;
 			}
 			{
 				struct frame_fn_scale_2 *nf = STP_NEXT_FRAME(c);
-				nf->v_x = l->v_i;
+				nf->v_x = v_i;
 				nf->v_by = 20LL;
+				c->actioncount = ac;
 				c->nesting++;
 				fn_scale_2(c);
 				c->nesting--;
-				if (unlikely(c->last_error)) { if (!c->last_loc) c->last_loc = "identifier 'scale' at basic.stp:10:33"; goto out; }
+				ac = c->actioncount;
+				if (unlikely(c->last_error)) goto out;
 				n0 = nf->__retvalue;
 			}
 			e0 = _stp_map_insert(g_hits.v, k0);
@@ -166,16 +179,16 @@ static void probe_0(struct context *c)
 				goto out;
 			}
 			(*_stp_entry_long(e0)) += n0;
-			_stp_pstat_add(g_lat.v, l->v_i);
-			++l->v_i;
+			_stp_pstat_add(g_lat.v, v_i);
+			++v_i;
 		}
 	L1: ;
-		if (unlikely(_stp_action(c, 1, "keyword at basic.stp:13:2")))
+		if (unlikely(stp_act(c, &ac, 1, "keyword at basic.stp:13:2")))
 			goto out;
 		{
-			if (unlikely(_stp_action(c, 1, "identifier 'printf' at basic.stp:14:3")))
+			if (unlikely(stp_act(c, &ac, 1, "identifier 'printf' at basic.stp:14:3")))
 				goto L3;
-			n0 = _stp_stat_get(c, _stp_pstat_agg(g_lat.v), STP_STAT_COUNT, "identifier '@count' at basic.stp:14:31");
+			n0 = _stp_stat_get(c, _stp_pstat_agg(g_lat.v), STP_STAT_COUNT, "operator '@count' at basic.stp:14:31");
 			_stp_puts(&c->out, l->v_s);
 			_stp_fmt(&c->out, STP_FMT_SIGNED, STP_FMT_F_LEFT, 5, -1, n0, NULL);
 			_stp_putc(&c->out, '|');
@@ -188,14 +201,14 @@ static void probe_0(struct context *c)
 		_stp_strlcpy(l->v_msg, c->last_error);
 		c->last_error = NULL;
 		c->last_loc = NULL;
-			if (unlikely(_stp_action(c, 1, "identifier 'println' at basic.stp:16:3")))
+			if (unlikely(stp_act(c, &ac, 1, "identifier 'println' at basic.stp:16:3")))
 				goto out;
 			_stp_put(&c->out, "error: ", 7);
 			_stp_puts(&c->out, l->v_msg);
 			_stp_putc(&c->out, '\n');
 	L4: ;
 		}
-		if (unlikely(_stp_action(c, 1, "keyword at basic.stp:18:2")))
+		if (unlikely(stp_act(c, &ac, 1, "keyword at basic.stp:18:2")))
 			goto out;
 		{
 			struct stp_map *fm5 = g_hits.v;
@@ -207,13 +220,13 @@ static void probe_0(struct context *c)
 				fx5 = _stp_map_next(fm5, fe5);
 				if (fc5++ >= fl5)
 					break;
-				if (unlikely(_stp_action(c, 2, "keyword at basic.stp:18:2")))
+				if (unlikely(stp_act(c, &ac, 2, "identifier 'printf' at basic.stp:19:3")))
 					goto out;
-				l->v_k = _stp_entry_key_long(fe5, 0);
+				v_k = _stp_entry_key_long(fe5, 0);
 				_stp_strlcpy(l->v_t, _stp_entry_key_str(fe5, 1));
-				k0[0].l = l->v_k;
+				k0[0].l = v_k;
 				k0[1].s = l->v_t;
-				_stp_put_long(&c->out, l->v_k);
+				_stp_put_long(&c->out, v_k);
 				_stp_putc(&c->out, ' ');
 				_stp_puts(&c->out, l->v_t);
 				_stp_putc(&c->out, ' ');
@@ -221,7 +234,7 @@ static void probe_0(struct context *c)
 				_stp_putc(&c->out, '\n');
 			}
 		}
-		if (unlikely(_stp_action(c, 2, "keyword at basic.stp:20:2")))
+		if (unlikely(stp_act(c, &ac, 2, "keyword at basic.stp:20:2")))
 			goto out;
 		k0[0].l = 0LL;
 		k0[1].l = 0;
@@ -229,7 +242,12 @@ static void probe_0(struct context *c)
 		goto out;
 	}
 out:
-	;
+	c->actioncount = ac;
+}
+
+static void probe_0(struct context *c)
+{
+	probe_0_body(c, STP_FRAME_HERE(c));
 }
 
 static const struct stp_lock_use stp_locks_0[] = {
@@ -245,6 +263,9 @@ static const struct stp_probe stp_probes[] = {
 static const struct stp_be_probe stp_be_probe[] = {
 	{ &stp_probes[0], STP_BEGIN, 0LL },
 };
+
+static long stp_gp_g_on = 1LL;
+module_param_named(on, stp_gp_g_on, long, 0);
 
 static void stp_globals_exit(void)
 {
@@ -265,11 +286,11 @@ static int stp_globals_init(void)
 	if (!g_hits.v)
 		goto fail;
 	rwlock_init(&g_lat.lock);
-	g_lat.v = _stp_pstat_new(NULL, 0);
+	g_lat.v = _stp_pstat_new(NULL, 0, STP_STAT_NO_VARIANCE | STP_STAT_NO_MINMAX);
 	if (!g_lat.v)
 		goto fail;
 	rwlock_init(&g_on.lock);
-	g_on.v = 1LL;
+	g_on.v = stp_gp_g_on;
 	return 0;
 fail:
 	stp_globals_exit();
