@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -227,16 +228,36 @@ static void add_probe(struct elab *e, struct symbol *g, struct node *stmt,
 	elab_resolve_probe(e, p);
 }
 
+/* By first reference, then declaration order. */
+static int first_mention_cmp(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol *const *)a;
+	const struct symbol *y = *(struct symbol *const *)b;
+	int ox = x->ref_order ? x->ref_order : 1 << 30;
+	int oy = y->ref_order ? y->ref_order : 1 << 30;
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x->index - y->index;
+}
+
 void elab_autoprint(struct elab *e)
 {
 	const struct registry_entry *en = end_entry();
 	if (!en)
 		return;
 	elab_count(e, false);
+	struct symbol **gv = NULL;
+	int ng = 0, cap = 0;
+	for (struct symbol *g = e->globals_head; g; g = g->next)
+		if (!elab_in_tapset(&g->pos) && g->writes > 0 && g->reads == 0 && g->arity >= 0)
+			elab_push(e, (void ***)&gv, &ng, &cap, g);
+	/* systemtap displays them in the order the script first mentions
+	 * them, the order its global list has. */
+	if (ng)
+		qsort(gv, (size_t)ng, sizeof(*gv), first_mention_cmp);
 	bool any = false;
-	for (struct symbol *g = e->globals_head; g; g = g->next) {
-		if (elab_in_tapset(&g->pos) || g->writes == 0 || g->reads > 0 || g->arity < 0)
-			continue;
+	for (int k = 0; k < ng; k++) {
+		struct symbol *g = gv[k];
 		struct gen G = { e, g, g->pos };
 		g->autoprint = true;
 		add_probe(e, g, g->arity == 0 ? scalar_body(&G) : array_body(&G), en);

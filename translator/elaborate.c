@@ -342,6 +342,11 @@ int elab_run(struct pass1 *p1, const struct session *s, struct program *prog,
 	elab_infer_types(e);
 	if (failed())
 		return 1;
+	/* systemtap picks the globals to display after its optimizer has
+	 * dropped dead code, so a write there does not count; the display
+	 * probes are then optimized with the rest */
+	if (!s->unoptimized)
+		elab_optimize(e);
 	if (!s->no_global_var_display)
 		elab_autoprint(e);
 	if (failed())
