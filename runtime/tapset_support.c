@@ -140,6 +140,54 @@ static size_t _stp_escape(unsigned char b, char *e)
 	return 2;
 }
 
+/* How many bytes at p (len left) form one UTF-8 sequence of 2 to 4 bytes,
+ * its code point in *cp; 1 for anything else (ASCII, a stray or cut
+ * sequence), which is escaped byte by byte.  Like systemtap, no check for
+ * overlong forms or surrogates. */
+static size_t _stp_utf8_len(const unsigned char *p, size_t len, u32 *cp)
+{
+	size_t n, i;
+	u32 c;
+
+	if ((p[0] & 0xe0) == 0xc0)
+		n = 2, c = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3, c = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 1;
+	if (n > len)
+		return 1;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return n;
+}
+
+/* The printable text of the unit at p into e (at most 10 bytes), its
+ * length; *used says how many input bytes it took.  A UTF-8 sequence is
+ * \uXXXX, or \UXXXXXXXX above U+FFFF, as systemtap writes it. */
+static size_t _stp_escape_unit(const unsigned char *p, size_t len, char *e, size_t *used)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	u32 cp = 0;
+	size_t n = _stp_utf8_len(p, len, &cp), k, i;
+
+	*used = n;
+	if (n == 1)
+		return _stp_escape(p[0], e);
+	k = cp <= 0xffff ? 4 : 8;
+	e[0] = '\\';
+	e[1] = cp <= 0xffff ? 'u' : 'U';
+	for (i = 0; i < k; i++)
+		e[2 + i] = hex[(cp >> (4 * (k - 1 - i))) & 0xf];
+	return k + 2;
+}
+
 /* Quoted text written in pieces: the total escaped length is known
  * beforehand, so whether the text is cut is too. */
 struct stp_quoter {
@@ -173,11 +221,11 @@ static void _stp_quote_start(struct stp_quoter *q, char *dst, size_t n, size_t t
 
 static void _stp_quote_add(struct stp_quoter *q, const unsigned char *p, size_t len)
 {
-	char e[4];
-	size_t i, k;
+	char e[10];
+	size_t i, k, used;
 
-	for (i = 0; i < len && !q->stopped; i++) {
-		k = _stp_escape(p[i], e);
+	for (i = 0; i < len && !q->stopped; i += used) {
+		k = _stp_escape_unit(p + i, len - i, e, &used);
 		if (q->pos + k > q->limit) {
 			q->stopped = true;
 			break;
@@ -202,11 +250,11 @@ static size_t _stp_quote_end(struct stp_quoter *q, size_t n, int flags)
 
 static size_t _stp_quoted_len(const unsigned char *p, size_t len)
 {
-	size_t total = 0, i;
-	char e[4];
+	size_t total = 0, i, used;
+	char e[10];
 
-	for (i = 0; i < len; i++)
-		total += _stp_escape(p[i], e);
+	for (i = 0; i < len; i += used)
+		total += _stp_escape_unit(p + i, len - i, e, &used);
 	return total;
 }
 
@@ -222,7 +270,8 @@ static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, 
 }
 
 /* Read len bytes at addr in 64-byte pieces, passing each to q (or, with
- * q NULL, adding up their escaped length in *total). */
+ * q NULL, adding up their escaped length in *total).  A UTF-8 sequence
+ * cut by a piece boundary is escaped byte by byte, alike in both walks. */
 static long _stp_mem_walk(unsigned long addr, size_t len, bool user,
 			  struct stp_quoter *q, size_t *total)
 {
