@@ -152,15 +152,17 @@ static void print_format(struct emit *E, const char *sink, const struct node *ca
 	}
 }
 
-/* A histogram's bar chart; an empty statistic is "empty aggregate". */
-static void print_hist(struct emit *E, const char *sink, const struct node *a, struct val v)
+/* A histogram's bar chart; an empty statistic is "empty aggregate",
+ * reported at the print call as systemtap reports it. */
+static void print_hist(struct emit *E, const char *sink, const struct node *call,
+		       const struct node *a, struct val v)
 {
 	emit_line(E, "{");
 	E->body->indent++;
 	emit_line(E, "const struct stp_stat *hs = %s;", v.c);
 	emit_line(E, "if (unlikely(!hs || !hs->count)) {");
 	E->body->indent++;
-	emit_raise(E, "\"empty aggregate\"", emit_loc(E, a));
+	emit_raise(E, "\"empty aggregate\"", emit_loc(E, call));
 	E->body->indent--;
 	emit_line(E, "}");
 	emit_line(E, "_stp_hist_print(%s, hs, %s);", sink, emit_hist_spec(E, a->u.stat.operand));
@@ -169,10 +171,11 @@ static void print_hist(struct emit *E, const char *sink, const struct node *a, s
 }
 
 /* One value of print/printd: by type; a histogram as its bar chart. */
-static void print_value(struct emit *E, const char *sink, const struct node *a, struct val v)
+static void print_value(struct emit *E, const char *sink, const struct node *call,
+			const struct node *a, struct val v)
 {
 	if (a->kind == ND_HIST_OP)
-		print_hist(E, sink, a, v);
+		print_hist(E, sink, call, a, v);
 	else if (a->kind == ND_STR)
 		put_literal(E, sink, a->u.str.s, a->u.str.len);
 	else if (a->type == TYPE_STRING)
@@ -227,8 +230,8 @@ struct val emit_print(struct emit *E, const struct node *n)
 		int i = 0;
 		for (const struct node *a = args; a && i < nargs; a = a->next, i++) {
 			if (i && lead)
-				print_value(E, sink, lead, (struct val){ .c = "" });
-			print_value(E, sink, a, vals[i]);
+				print_value(E, sink, n, lead, (struct val){ .c = "" });
+			print_value(E, sink, n, a, vals[i]);
 		}
 	}
 	/* a bar chart ends its own lines: println adds none after one */
