@@ -499,23 +499,7 @@ struct map_sort_key {
 
 static int64_t stat_sort_value(struct stp_map_entry *e, enum stp_stat_op op)
 {
-	const struct stp_stat *s = _stp_entry_stat(e);
-
-	switch (op) {
-	case STP_STAT_COUNT:
-		return s->count;
-	case STP_STAT_SUM:
-		return s->sum;
-	case STP_STAT_MIN:
-		return s->min;
-	case STP_STAT_MAX:
-		return s->max;
-	case STP_STAT_AVG:
-		return stat_div(s->sum, s->count);
-	case STP_STAT_VARIANCE:
-		return s->m2 >> (2 * s->shift);
-	}
-	return 0;
+	return stat_extract(_stp_entry_stat(e), op);
 }
 
 static int sign_of(int v)

@@ -337,6 +337,27 @@ static void _stp_pstat_clear(struct stp_pstat *ps)
 
 /* ---- extractors ---- */
 
+/* The value of one extractor, no questions asked (also the sort key of
+ * a statistics array's foreach, map.c). */
+static int64_t stat_extract(const struct stp_stat *s, enum stp_stat_op op)
+{
+	switch (op) {
+	case STP_STAT_COUNT:
+		return s->count;
+	case STP_STAT_SUM:
+		return s->sum;
+	case STP_STAT_MIN:
+		return s->min;
+	case STP_STAT_MAX:
+		return s->max;
+	case STP_STAT_AVG:
+		return stat_div(s->sum, s->count);
+	case STP_STAT_VARIANCE:
+		return s->m2 >> (2 * s->shift);
+	}
+	return 0;
+}
+
 static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
 			     enum stp_stat_op op, const char *loc)
 {
@@ -348,20 +369,7 @@ static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
 		_stp_error(c, "empty aggregate", loc);
 		return 0;
 	}
-	switch (op) {
-	case STP_STAT_MIN:
-		return s->min;
-	case STP_STAT_MAX:
-		return s->max;
-	case STP_STAT_AVG:
-		return stat_div(s->sum, s->count);
-	case STP_STAT_VARIANCE:
-		return s->m2 >> (2 * s->shift);
-	case STP_STAT_COUNT:
-	case STP_STAT_SUM:
-		break;
-	}
-	return 0;
+	return stat_extract(s, op);
 }
 
 static int64_t _stp_hist_bucket(const struct stp_stat *s, const struct stp_hist_spec *h,
