@@ -22,3 +22,16 @@ skip() { echo "SKIP: $1 ($2)"; }
 sanitizer_report() {
 	grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$1"
 }
+
+# selected NAME [SUBSTRING...]: true when no substring is given or NAME
+# contains one of them (suites that take case names as arguments).
+selected()
+{
+	local name=$1 f
+	shift
+	[ $# -eq 0 ] && return 0
+	for f in "$@"; do
+		case $name in *"$f"*) return 0 ;; esac
+	done
+	return 1
+}

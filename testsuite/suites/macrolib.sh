@@ -37,19 +37,6 @@ ulimit -c 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/macrolib.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# selected NAME [SUBSTRING...]: true when no substring is given or NAME
-# contains one of them.
-selected()
-{
-	local name=$1 f
-	shift
-	[ $# -eq 0 ] && return 0
-	for f in "$@"; do
-		case $name in *"$f"*) return 0 ;; esac
-	done
-	return 1
-}
-
 # Read the header of case $1 into opts and macros.
 read_header()
 {

@@ -33,17 +33,6 @@ KERNEL_BUILD=${KERNEL_BUILD:-/lib/modules/$KVER/build}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runtime-unit.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-selected()
-{
-	local name=$1 f
-	shift
-	[ $# -eq 0 ] && return 0
-	for f in "$@"; do
-		case $name in *"$f"*) return 0 ;; esac
-	done
-	return 1
-}
-
 # Empty stand-ins for every <linux/...> header the runtime includes: the
 # shim (force-included) already declares what they would.
 mkdir -p "$tmp/inc/linux" "$tmp/inc/asm"

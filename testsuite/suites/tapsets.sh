@@ -38,19 +38,6 @@ ulimit -c 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapsets.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# selected NAME [SUBSTRING...]: true when no substring is given or NAME
-# contains one of them.
-selected()
-{
-	local name=$1 f
-	shift
-	[ $# -eq 0 ] && return 0
-	for f in "$@"; do
-		case $name in *"$f"*) return 0 ;; esac
-	done
-	return 1
-}
-
 files=()
 for f in "$tapsets"/*.stp; do
 	[ -e "$f" ] && files+=("$f")
