@@ -62,7 +62,7 @@
 #define STP_PRINT_BUF_SIZE 8192 /* per-CPU output of one probe hit, flushed when full */
 #endif
 #ifndef STP_BUFFER_MB
-#define STP_BUFFER_MB 4         /* transport buffer (stap -s N) */
+#define STP_BUFFER_MB 4         /* transport buffer; stap -s N reaches it as staprun -s N (_stp_bufsize) */
 #endif
 
 /* ---- output sinks: print buffers and string results ---- */
