@@ -12,6 +12,15 @@ leftovers() {
 	fi
 }
 
+# wait_seq FILE: wait (up to 20 s) until the session has printed its first
+# "seq" line into FILE, so a signal sent next finds stapio relaying, not
+# still loading (a fixed sleep races with a slow boot under TCG).  FILE
+# must exist before the backgrounded staprun's redirection creates it.
+wait_seq() {
+	i=0
+	while ! grep -q '^seq ' "$1" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # seq_check FILE: the "seq N cpu C" lines run 0, 1, 2, ... without a gap.
 seq_check() {
 	awk '/^seq / { if ($2 != n) bad++; n++ }

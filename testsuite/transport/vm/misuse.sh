@@ -10,9 +10,10 @@ exec 3<&-
 staprun -d tr_a
 echo "unload rc=$?"
 leftovers
-staprun "$KO/tr_a.ko" no_exit=1 lines=-1 >/dev/null 2>&1 &
+: >o
+staprun "$KO/tr_a.ko" no_exit=1 lines=-1 >o 2>&1 &
 p=$!
-sleep 1
+wait_seq o
 kill -KILL $p
 wait $p 2>/dev/null
 echo "loaded after kill -9: $(grep -c '^tr_a ' /proc/modules)"

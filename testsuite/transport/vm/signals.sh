@@ -2,9 +2,10 @@
 # second and third signal while the stop is slow change nothing.
 . /batch/bin/trlib.sh
 for sig in INT TERM HUP; do
+	: >o
 	staprun "$KO/tr_a.ko" no_exit=1 lines=-1 status=4 >o 2>e &
 	p=$!
-	sleep 1
+	wait_seq o
 	kill -$sig $p
 	wait $p
 	echo "$sig: rc=$?"
@@ -13,9 +14,10 @@ for sig in INT TERM HUP; do
 	cat e
 	leftovers
 done
+: >o
 staprun "$KO/tr_a.ko" no_exit=1 lines=-1 stop_delay_ms=1500 >o 2>e &
 p=$!
-sleep 1
+wait_seq o
 kill -INT $p
 sleep 0.3
 kill -INT $p
