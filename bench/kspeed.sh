@@ -54,7 +54,7 @@ wall) ;;
 esac
 . "$top/bench/lib.sh"
 
-KREL=${KREL:-6.1.0-56-amd64}
+KREL=${KREL:-$("$top/testsuite/vm/kernel.sh" --print-release)}
 ITERS=${ITERS:-1000000}
 SPIN=${SPIN:-100000000}         # spin iterations of the timer workload
 TICK_NS=100000                  # tick.stp's timer period

@@ -18,7 +18,7 @@ struct target;
  * the release still comes from -r or uname(2). */
 struct target *target_new(struct arena *a, const struct session *s, bool read_files);
 
-/* "6.1.0-56-amd64" */
+/* The whole release, e.g. "6.1.0-NN-amd64" (Debian: ABI NN, flavour amd64) */
 const char *target_kernel_vr(struct target *t);
 /* "6.1.0": the release up to its first '-' */
 const char *target_kernel_v(struct target *t);

@@ -18,7 +18,9 @@
 # followed by its stdout and stderr bytes, so binary output (%b) and output
 # without a final newline survive: rt_split cuts them apart again.
 
-RT_KREL=${RT_KREL:-6.1.0-56-amd64}
+# The release the cases are built for: the test VM's kernel, resolved by
+# testsuite/vm/kernel.sh (Debian's linux-image-amd64) unless RT_KREL is set.
+RT_KREL=${RT_KREL:-$("$TOP_SRCDIR/testsuite/vm/kernel.sh" --print-release)}
 RT_CASE_TIMEOUT=${RT_CASE_TIMEOUT:-20}
 
 # rt_cases RUNDIR [NAME...]: the case names, sorted; the given ones only

@@ -12,7 +12,11 @@ failed=0
 
 rm -rf "$batch/tests" "$batch/bin"
 mkdir -p "$batch/bin" "$batch/ko"
-"$here/build.sh" "$batch/ko" >/dev/null
+if ! "$here/build.sh" "$batch/ko" >"$batch/build.log" 2>&1; then
+	echo "FAIL: runtime-core/build: the test modules do not build"
+	sed 's/^/    /' "$batch/build.log" | tail -n 30
+	exit 1
+fi
 gcc -O2 -static -Wall -o "$batch/bin/recs" "$here/recs.c"
 
 # add_test NAME SCRIPT MODULE...: a test dir with run.sh, the helpers and modules.
@@ -44,7 +48,8 @@ rmmod $m && echo "unloaded while running"
 grep -q "^$m " /proc/modules && echo "still loaded"
 insmod ./$m.ko && rmmod $m && echo "reloaded"' stp_rc_skip
 
-"$here/../vm/run-batch" "$batch" >/dev/null || true
+"$here/../vm/run-batch" "$batch" >"$batch/run-batch.log" 2>&1 ||
+	echo "FAIL: runtime-core/vm: the VM did not run every test: $(tail -n 5 "$batch/run-batch.log" | tr '\n' ' ')"
 r=$batch/results
 
 pass() { echo "PASS: runtime-core/$1"; passed=$((passed + 1)); }

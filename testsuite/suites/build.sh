@@ -4,20 +4,16 @@
 # feature tests, -k/-m/--tmpdir/--poison-cache, build failures, and how
 # pass 5 starts staprun (a stand-in staprun: this host cannot load modules).
 #
-# Skips (only) when no kernel headers are installed.  Everything runs in a
-# private SYSTEMTAP_DIR and TMPDIR.
+# Builds for the test kernel (testsuite/vm/kernel.sh); without its headers
+# that is lib.sh's cannot_run.  Everything runs in a private SYSTEMTAP_DIR
+# and TMPDIR.
 set -u
+# plan: 20
 . "$(dirname "$0")/../lib.sh"
 
-rel=$("$TOP_SRCDIR/testsuite/vm/kernel.sh" --print-release 2>/dev/null || true)
+rel=$(test_krel)
 if [ -z "$rel" ] || [ ! -e "/lib/modules/$rel/build/Makefile" ]; then
-	rel=
-	for m in /lib/modules/*/build/Makefile; do
-		[ -e "$m" ] && { rel=$(basename "$(dirname "$(dirname "$m")")"); break; }
-	done
-fi
-if [ -z "$rel" ]; then
-	skip build/all "no kernel headers installed (linux-headers-*)"
+	cannot_run build/all "no headers for the test kernel ${rel:-?}: scripts/install-deps"
 	exit 0
 fi
 

@@ -2,6 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
+# plan: 35
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...

@@ -37,6 +37,7 @@
 # `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
 # the cases against upstream.
 set -u
+# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 14
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}

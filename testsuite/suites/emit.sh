@@ -8,19 +8,20 @@
 #                                     kernel's headers with no compiler
 #                                     warning (emit/compile/NAME; a name
 #                                     containing "guru" is translated with
-#                                     -g); skipped when the headers are
-#                                     missing (KVER, default 6.1.0-56-amd64,
-#                                     or KERNEL_BUILD)
+#                                     -g), against the test kernel
+#                                     (testsuite/vm/kernel.sh) or
+#                                     KERNEL_BUILD; without its headers
+#                                     lib.sh's cannot_run
 #
 # Regenerate a golden after a deliberate change with
 #   (cd testsuite/emit/p3golden && stap -p3 -m NAME NAME.stp > NAME.c)
 set -u
+# plan: testsuite/emit/p3golden/*.stp testsuite/emit/compile/*.stp
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
 . "$TOP_SRCDIR/testsuite/lib.sh"
 STAP=${STAP:-stap}
-KVER=${KVER:-6.1.0-56-amd64}
-KERNEL_BUILD=${KERNEL_BUILD:-/lib/modules/$KVER/build}
+KERNEL_BUILD=${KERNEL_BUILD:-/lib/modules/$(test_krel)/build}
 dir=$TOP_SRCDIR/testsuite/emit
 
 for s in "$dir"/p3golden/*.stp; do
@@ -34,8 +35,8 @@ for s in "$dir"/p3golden/*.stp; do
 	fi
 done
 
-if [ ! -d "$KERNEL_BUILD" ]; then
-	skip emit/compile "no kernel build tree $KERNEL_BUILD"
+if [ ! -f "$KERNEL_BUILD/Makefile" ]; then
+	cannot_run emit/compile "no kernel build tree $KERNEL_BUILD: scripts/install-deps"
 	exit 0
 fi
 "$dir/kbuild-check.sh" "$STAP" "$TOP_SRCDIR/runtime" "$KERNEL_BUILD" "$dir"/compile/*.stp

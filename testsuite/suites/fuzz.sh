@@ -3,6 +3,7 @@
 # (fuzz/seeds, parseok, parseko), then fuzz for FUZZ_SECONDS (default 30).
 # Any crash, leak, hang, sanitizer report or round-trip mismatch fails.
 set -u
+# plan: 3
 . "$(dirname "$0")/../lib.sh"
 
 here=$TOP_SRCDIR/testsuite

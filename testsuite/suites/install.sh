@@ -2,6 +2,7 @@
 # install.sh - `make install DESTDIR=...` gives a working tree: the installed
 # stap runs, and finds the installed tapsets and runtime, not the build tree's.
 set -u
+# plan: 12
 . "$(dirname "$0")/../lib.sh"
 
 dest=$(mktemp -d)

@@ -27,6 +27,7 @@
 # NAME.stp.  Usage: parse.sh [SUBSTRING...] runs only the cases whose
 # names contain one of the substrings (e.g. `parse.sh foreach err.D_PP`).
 set -u
+# plan: testsuite/parseok/*.stp testsuite/parseko/*.stp
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}

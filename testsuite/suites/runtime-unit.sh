@@ -12,14 +12,15 @@
 # runtime-unit/build_NAME FAILs when it does not compile cleanly (-Wall
 # -Wextra -Werror); runtime-unit/sanitize_NAME when a sanitizer reports.
 #
-# Then, when the target kernel's build tree is there (KVER, default
-# 6.1.0-56-amd64, or $KERNEL_BUILD), runtime-unit/kbuild builds a module
-# that includes the same files as kernel code: it FAILs on any warning.
-# Set RUNTIME_UNIT_NO_KBUILD=1 to skip it.
+# Then runtime-unit/kbuild builds a module that includes the same files as
+# kernel code, against the test kernel (testsuite/vm/kernel.sh) or
+# $KERNEL_BUILD: it FAILs on any warning, and without the headers it is
+# lib.sh's cannot_run.  Set RUNTIME_UNIT_NO_KBUILD=1 to leave it out.
 #
 # Usage: runtime-unit.sh [SUBSTRING...] runs only the programs whose
 # names contain one of the substrings.
 set -u
+# plan: 26
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -27,8 +28,6 @@ TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
 unitdir=$TOP_SRCDIR/testsuite/runtime-unit
 rtdir=$TOP_SRCDIR/runtime
 CC=${CC:-cc}
-KVER=${KVER:-6.1.0-56-amd64}
-KERNEL_BUILD=${KERNEL_BUILD:-/lib/modules/$KVER/build}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runtime-unit.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -72,8 +71,9 @@ done
 
 # The same files as kernel code: a module made of them and the stand-ins.
 if selected kbuild "$@" && [ -z "${RUNTIME_UNIT_NO_KBUILD:-}" ]; then
+	KERNEL_BUILD=${KERNEL_BUILD:-/lib/modules/$(test_krel)/build}
 	if [ ! -f "$KERNEL_BUILD/Makefile" ]; then
-		skip runtime-unit/kbuild "no kernel build tree at $KERNEL_BUILD"
+		cannot_run runtime-unit/kbuild "no kernel build tree at $KERNEL_BUILD: scripts/install-deps"
 	else
 		mkdir -p "$tmp/kmod"
 		cp "$unitdir/kcheck.c" "$tmp/kmod/kcheck.c"

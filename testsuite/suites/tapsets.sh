@@ -20,6 +20,7 @@
 # Usage: tapsets.sh [SUBSTRING...] runs only the cases whose names contain
 # one of the substrings.
 set -u
+# plan: 99
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}

@@ -8,11 +8,12 @@
 # kernel log clean:
 #   transport/build      the test modules build with no warning (W=1)
 #   transport/NAME       one per case (basic, flood, cmd, signals, ...)
-# SKIP when qemu or the VM kernel's headers are missing.
+# No qemu or no headers for the VM kernel: lib.sh's cannot_run.
 #
 # Usage: transport.sh [NAME...] runs only those cases.  VM_KEEP=1 keeps
 # the batch dir.
 set -u
+# plan: testsuite/transport/vm/*.expect 1
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -23,12 +24,12 @@ STAPIO=${STAPIO:-$TOP_BUILDDIR/staprun/stapio}
 cases=$TOP_SRCDIR/testsuite/transport/vm
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
-	skip transport/vm "qemu-system-x86_64 missing: scripts/install-deps"
+	cannot_run transport/vm "qemu-system-x86_64 missing: scripts/install-deps"
 	exit 0
 fi
-krel=${VM_KREL:-$("$TOP_SRCDIR/testsuite/vm/kernel.sh" --print-release 2>/dev/null)}
+krel=$(test_krel)
 if [ -z "$krel" ] || [ ! -f "/lib/modules/$krel/build/Makefile" ]; then
-	skip transport/vm "no headers for the VM kernel ${krel:-?}"
+	cannot_run transport/vm "no headers for the VM kernel ${krel:-?}: scripts/install-deps"
 	exit 0
 fi
 for prog in "$STAPRUN" "$STAPIO"; do

@@ -2,7 +2,7 @@
 # build.sh OUTDIR - build the transport test modules tr_a.ko and tr_b.ko
 # (tr_a.c: runtime/transport.c with a stand-in session) against the VM
 # kernel's headers, in a temporary copy, and put the .ko files in OUTDIR.
-# KREL: env VM_KREL, else testsuite/vm/kernel.sh --print-release.
+# KREL: testsuite/vm/kernel.sh --print-release (which honours env VM_KREL).
 set -eu
 
 die() { echo "transport/build.sh: error: $*" >&2; exit 1; }
@@ -12,7 +12,7 @@ top=$(cd "$here/../.." && pwd)
 [ $# -eq 1 ] || { echo "usage: build.sh OUTDIR" >&2; exit 2; }
 outdir=$1
 
-krel=${VM_KREL:-$("$top/testsuite/vm/kernel.sh" --print-release)}
+krel=$("$top/testsuite/vm/kernel.sh" --print-release)
 kdir=/lib/modules/$krel/build
 [ -f "$kdir/Makefile" ] || die "no kernel build dir $kdir: apt-get install linux-headers-$krel"
 

@@ -4,8 +4,8 @@
 # OUTDIR.
 #
 # The build runs in a temporary copy so the source dir never collects kbuild
-# droppings (.o, .cmd, Module.symvers, ...). KREL comes from kernel.sh unless
-# env VM_KREL names another installed kernel release.
+# droppings (.o, .cmd, Module.symvers, ...). KREL comes from kernel.sh (which
+# honours env VM_KREL).
 set -eu
 
 die() { echo "build-hello.sh: error: $*" >&2; exit 1; }
@@ -17,7 +17,7 @@ outdir=$1
 command -v make >/dev/null 2>&1 || die "make not found: apt-get install make"
 command -v gcc >/dev/null 2>&1 || die "gcc not found: apt-get install gcc"
 
-krel=${VM_KREL:-$("$here/kernel.sh" --print-release)}
+krel=$("$here/kernel.sh" --print-release)
 kdir=/lib/modules/$krel/build
 [ -f "$kdir/Makefile" ] || die "no kernel build dir $kdir: apt-get install linux-headers-$krel"
 

@@ -4,7 +4,10 @@
 # Contract:
 #   in:  the apt package lists (Debian's linux-image-<flavour> metapackage);
 #        env VM_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/stap-vm),
-#        env VM_KERNEL_FLAVOUR (default amd64; also rt-amd64, cloud-amd64).
+#        env VM_KERNEL_FLAVOUR (default amd64; also rt-amd64, cloud-amd64),
+#        env VM_KREL (--print-release prints it as it is, without asking
+#        apt: modules are then built for that release, e.g. a fake ABI in
+#        the harness suite's check that missing headers fail loudly).
 #   out: stdout "KREL=<release>" and "VMLINUZ=<path>" lines, or with
 #        --print-release / --print-vmlinuz just that one value, or with
 #        --print-vmlinux the path of the uncompressed ELF kernel (extracted
@@ -12,7 +15,7 @@
 #   side effects: downloads linux-image-<krel> into the cache once, extracts
 #        its /boot, installs linux-headers-<krel> if missing (root only).
 #
-# The ABI number (the "56" in 6.1.0-56-amd64) changes with every Debian kernel
+# The ABI number (the "NN" in 6.1.0-NN-amd64) changes with every Debian kernel
 # update, so it is never written down here: we always ask the metapackage.
 # A second run only stats files (the apt answer is memoised until the package
 # lists change), so it is cheap enough to call from every test script.
@@ -25,7 +28,8 @@ usage() {
 	cat >&2 <<'USAGE'
 usage: kernel.sh [--print-release | --print-vmlinuz | --print-vmlinux]
   default: print KREL=<kernel release> and VMLINUZ=<path to cached vmlinuz>
-env: VM_CACHE (cache dir), VM_KERNEL_FLAVOUR (amd64, rt-amd64, cloud-amd64)
+env: VM_CACHE (cache dir), VM_KERNEL_FLAVOUR (amd64, rt-amd64, cloud-amd64),
+     VM_KREL (--print-release prints it instead of asking apt)
 USAGE
 	exit 2
 }
@@ -162,6 +166,10 @@ main() {
 		esac ;;
 	*) usage ;;
 	esac
+	if [ "$mode" = release ] && [ -n "${VM_KREL:-}" ]; then
+		echo "$VM_KREL"
+		return
+	fi
 	flavour=${VM_KERNEL_FLAVOUR:-amd64}
 	cache=$(cache_dir)
 	mkdir -p "$cache" || die "cannot create cache dir $cache"
