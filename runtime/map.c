@@ -47,10 +47,10 @@ struct stp_map {
 	enum stp_type vtype;
 	bool wrap;
 	struct stp_hist_spec hist;      /* STP_STATS values */
-	int nb;                         /* stat_nbuckets(&hist) */
+	int nb;                         /* _stp_stat_nbuckets(&hist) */
 	int shift;
 	unsigned int skip;              /* STP_STAT_NO_* */
-	bool plain;                     /* stat_plain(): count and sum only */
+	bool plain;                     /* _stp_stat_plain(): count and sum only */
 	unsigned koff[STP_MAX_KEYS];
 	unsigned voff;
 	size_t esize;                   /* bytes per entry, a multiple of 8 */
@@ -62,14 +62,14 @@ struct stp_map {
 	char *pool;
 };
 
-static size_t align8(size_t n)
+static size_t _stp_align8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
 }
 
 /* ---- layout and allocation ---- */
 
-static void map_layout(struct stp_map *m, const struct stp_map_spec *spec)
+static void _stp_map_layout(struct stp_map *m, const struct stp_map_spec *spec)
 {
 	size_t off = 0;
 	int i;
@@ -82,9 +82,9 @@ static void map_layout(struct stp_map *m, const struct stp_map_spec *spec)
 	m->hist.kind = STP_HIST_NONE;
 	if (spec->hist)
 		m->hist = *spec->hist;
-	m->nb = stat_nbuckets(&m->hist);
+	m->nb = _stp_stat_nbuckets(&m->hist);
 	m->skip = spec->skip;
-	m->plain = stat_plain(m->nb, m->skip);
+	m->plain = _stp_stat_plain(m->nb, m->skip);
 	m->keys = MAP_KEYS_ANY;
 	if (spec->nkeys == 1 && spec->ktypes[0] == STP_LONG)
 		m->keys = MAP_KEYS_LONG;
@@ -95,7 +95,7 @@ static void map_layout(struct stp_map *m, const struct stp_map_spec *spec)
 		m->koff[i] = off;
 		off += spec->ktypes[i] == STP_STRING ? MAXSTRINGLEN : sizeof(int64_t);
 	}
-	m->voff = align8(off);
+	m->voff = _stp_align8(off);
 	switch (m->vtype) {
 	case STP_LONG:
 		off = m->voff + sizeof(int64_t);
@@ -104,14 +104,14 @@ static void map_layout(struct stp_map *m, const struct stp_map_spec *spec)
 		off = m->voff + MAXSTRINGLEN;
 		break;
 	case STP_STATS:
-		off = m->voff + stat_size(&m->hist);
+		off = m->voff + _stp_stat_size(&m->hist);
 		break;
 	}
-	m->esize = align8(sizeof(struct stp_map_entry) + off);
+	m->esize = _stp_align8(sizeof(struct stp_map_entry) + off);
 }
 
 /* Every entry onto the free list, the table and the order emptied. */
-static void map_reset(struct stp_map *m)
+static void _stp_map_reset(struct stp_map *m)
 {
 	unsigned i;
 
@@ -138,7 +138,7 @@ static struct stp_map *_stp_map_new(const struct stp_map_spec *spec)
 	m = vzalloc(sizeof(*m));
 	if (!m)
 		return NULL;
-	map_layout(m, spec);
+	_stp_map_layout(m, spec);
 	while (tsize < 2 * m->maxentries)
 		tsize <<= 1;
 	m->mask = tsize - 1;
@@ -152,7 +152,7 @@ static struct stp_map *_stp_map_new(const struct stp_map_spec *spec)
 	if (!m->sortv)
 		goto err_pool;
 	m->sortt = m->sortv + m->maxentries;
-	map_reset(m);
+	_stp_map_reset(m);
 	return m;
 
 err_pool:
@@ -197,7 +197,7 @@ static unsigned _stp_map_size(const struct stp_map *m)
 
 /* ---- keys ---- */
 
-static u64 mix64(u64 x)
+static u64 _stp_mix64(u64 x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
@@ -207,13 +207,13 @@ static u64 mix64(u64 x)
 	return x;
 }
 
-static const char *key_str(const union stp_key *k)
+static const char *_stp_key_str(const union stp_key *k)
 {
 	return k->s ? k->s : "";
 }
 
 /* FNV-1a over at most MAXSTRINGLEN - 1 bytes: what an entry can store. */
-static u64 hash_str(const char *s)
+static u64 _stp_hash_str(const char *s)
 {
 	u64 h = 0xcbf29ce484222325ULL;
 	int n = MAXSTRINGLEN - 1;
@@ -223,33 +223,33 @@ static u64 hash_str(const char *s)
 	return h;
 }
 
-static u32 map_hash_any(const struct stp_map *m, const union stp_key *k)
+static u32 _stp_map_hash_any(const struct stp_map *m, const union stp_key *k)
 {
 	u64 h = 0;
 	int i;
 
 	/* the loop below for one key, without its type test */
 	if (m->keys == MAP_KEYS_STR) {
-		h = mix64(hash_str(key_str(&k[0])));
+		h = _stp_mix64(_stp_hash_str(_stp_key_str(&k[0])));
 		return (u32)(h ^ (h >> 32));
 	}
 	for (i = 0; i < m->nkeys; i++) {
-		u64 kh = m->ktypes[i] == STP_STRING ? hash_str(key_str(&k[i])) : (u64)k[i].l;
+		u64 kh = m->ktypes[i] == STP_STRING ? _stp_hash_str(_stp_key_str(&k[i])) : (u64)k[i].l;
 
-		h = mix64(h ^ kh ^ ((u64)i << 56));
+		h = _stp_mix64(h ^ kh ^ ((u64)i << 56));
 	}
 	return (u32)(h ^ (h >> 32));
 }
 
 /* The hash of keys k.  One long key, the commonest, is inline in every
- * caller (the same value as map_hash_any's loop gives it). */
-static __always_inline u32 map_hash(const struct stp_map *m, const union stp_key *k)
+ * caller (the same value as _stp_map_hash_any's loop gives it). */
+static __always_inline u32 _stp_map_hash(const struct stp_map *m, const union stp_key *k)
 {
 	u64 h;
 
 	if (m->keys != MAP_KEYS_LONG)
-		return map_hash_any(m, k);
-	h = mix64((u64)k[0].l);
+		return _stp_map_hash_any(m, k);
+	h = _stp_mix64((u64)k[0].l);
 	return (u32)(h ^ (h >> 32));
 }
 
@@ -267,7 +267,7 @@ static const char *_stp_entry_key_str(const struct stp_map_entry *e, int i)
 }
 
 /* Key 0 of a map with one long key (koff[0] is 0, data 8-aligned). */
-static int64_t key0_long(const struct stp_map_entry *e)
+static int64_t _stp_key0_long(const struct stp_map_entry *e)
 {
 	int64_t v;
 
@@ -275,11 +275,11 @@ static int64_t key0_long(const struct stp_map_entry *e)
 	return v;
 }
 
-static bool key_equal(const struct stp_map *m, const struct stp_map_entry *e,
+static bool _stp_key_equal(const struct stp_map *m, const struct stp_map_entry *e,
 		      const union stp_key *k, int i)
 {
 	if (m->ktypes[i] == STP_STRING)
-		return strncmp(_stp_entry_key_str(e, i), key_str(&k[i]), MAXSTRINGLEN - 1) == 0;
+		return strncmp(_stp_entry_key_str(e, i), _stp_key_str(&k[i]), MAXSTRINGLEN - 1) == 0;
 	return _stp_entry_key_long(e, i) == k[i].l;
 }
 
@@ -289,12 +289,12 @@ static bool _stp_map_matches(const struct stp_map *m, const struct stp_map_entry
 	int i;
 
 	for (i = 0; i < m->nkeys; i++)
-		if (!(wild && wild[i]) && !key_equal(m, e, k, i))
+		if (!(wild && wild[i]) && !_stp_key_equal(m, e, k, i))
 			return false;
 	return true;
 }
 
-static void entry_set_keys(struct stp_map *m, struct stp_map_entry *e, const union stp_key *k)
+static void _stp_entry_set_keys(struct stp_map *m, struct stp_map_entry *e, const union stp_key *k)
 {
 	int i;
 
@@ -302,7 +302,7 @@ static void entry_set_keys(struct stp_map *m, struct stp_map_entry *e, const uni
 		char *dst = e->data + m->koff[i];
 
 		if (m->ktypes[i] == STP_STRING) {
-			const char *s = key_str(&k[i]);
+			const char *s = _stp_key_str(&k[i]);
 			size_t n = strnlen(s, MAXSTRINGLEN - 1);
 
 			memcpy(dst, s, n);
@@ -314,7 +314,7 @@ static void entry_set_keys(struct stp_map *m, struct stp_map_entry *e, const uni
 }
 
 /* The keys of e as a key vector (strings point into e). */
-static void entry_get_keys(const struct stp_map_entry *e, union stp_key *k)
+static void _stp_entry_get_keys(const struct stp_map_entry *e, union stp_key *k)
 {
 	int i;
 
@@ -328,13 +328,13 @@ static void entry_get_keys(const struct stp_map_entry *e, union stp_key *k)
 
 /* ---- find, insert, remove ---- */
 
-static struct stp_map_entry *map_find_any(struct stp_map *m, const union stp_key *k, u32 h)
+static struct stp_map_entry *_stp_map_find_any(struct stp_map *m, const union stp_key *k, u32 h)
 {
 	struct stp_map_entry *e;
 
 	/* one string key: compared in place (it is at offset 0) */
 	if (m->keys == MAP_KEYS_STR) {
-		const char *s = key_str(&k[0]);
+		const char *s = _stp_key_str(&k[0]);
 
 		for (e = m->table[h & m->mask]; e; e = e->hnext)
 			if (e->hash == h && strncmp(e->data, s, MAXSTRINGLEN - 1) == 0)
@@ -348,26 +348,26 @@ static struct stp_map_entry *map_find_any(struct stp_map *m, const union stp_key
 }
 
 /* The entry of keys k (hash h), or NULL; one long key inline, as in
- * map_hash. */
-static __always_inline struct stp_map_entry *map_find_hashed(struct stp_map *m,
+ * _stp_map_hash. */
+static __always_inline struct stp_map_entry *_stp_map_find_hashed(struct stp_map *m,
 							    const union stp_key *k, u32 h)
 {
 	struct stp_map_entry *e;
 
 	if (m->keys != MAP_KEYS_LONG)
-		return map_find_any(m, k, h);
+		return _stp_map_find_any(m, k, h);
 	for (e = m->table[h & m->mask]; e; e = e->hnext)
-		if (e->hash == h && key0_long(e) == k[0].l)
+		if (e->hash == h && _stp_key0_long(e) == k[0].l)
 			return e;
 	return NULL;
 }
 
 static struct stp_map_entry *_stp_map_find(struct stp_map *m, const union stp_key *k)
 {
-	return map_find_hashed(m, k, map_hash(m, k));
+	return _stp_map_find_hashed(m, k, _stp_map_hash(m, k));
 }
 
-static void order_unlink(struct stp_map *m, struct stp_map_entry *e)
+static void _stp_order_unlink(struct stp_map *m, struct stp_map_entry *e)
 {
 	if (e->prev)
 		e->prev->next = e->next;
@@ -387,13 +387,13 @@ static void _stp_map_remove(struct stp_map *m, struct stp_map_entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	order_unlink(m, e);
+	_stp_order_unlink(m, e);
 	e->hnext = m->free;
 	m->free = e;
 	m->num--;
 }
 
-static void entry_zero_value(struct stp_map *m, struct stp_map_entry *e)
+static void _stp_entry_zero_value(struct stp_map *m, struct stp_map_entry *e)
 {
 	char *v = e->data + m->voff;
 
@@ -405,14 +405,15 @@ static void entry_zero_value(struct stp_map *m, struct stp_map_entry *e)
 		v[0] = '\0';
 		break;
 	case STP_STATS:
-		stat_clear((struct stp_stat *)v, &m->hist);
+		_stp_stat_clear((struct stp_stat *)v, &m->hist);
 		break;
 	}
 }
 
-static struct stp_map_entry *map_insert_hashed(struct stp_map *m, const union stp_key *k, u32 h)
+static struct stp_map_entry *_stp_map_insert_hashed(struct stp_map *m, const union stp_key *k,
+						     u32 h)
 {
-	struct stp_map_entry *e = map_find_hashed(m, k, h);
+	struct stp_map_entry *e = _stp_map_find_hashed(m, k, h);
 
 	if (e)
 		return e;
@@ -434,14 +435,14 @@ static struct stp_map_entry *map_insert_hashed(struct stp_map *m, const union st
 		m->first = e;
 	m->last = e;
 	m->num++;
-	entry_set_keys(m, e, k);
-	entry_zero_value(m, e);
+	_stp_entry_set_keys(m, e, k);
+	_stp_entry_zero_value(m, e);
 	return e;
 }
 
 static struct stp_map_entry *_stp_map_insert(struct stp_map *m, const union stp_key *k)
 {
-	return map_insert_hashed(m, k, map_hash(m, k));
+	return _stp_map_insert_hashed(m, k, _stp_map_hash(m, k));
 }
 
 static void _stp_map_remove_matching(struct stp_map *m, const union stp_key *k,
@@ -491,25 +492,25 @@ static struct stp_map_entry *_stp_map_next(struct stp_map *m, struct stp_map_ent
 
 /* ---- sorting ---- */
 
-struct map_sort_key {
+struct _stp_map_sort_key {
 	int by;                 /* 0: the value; k: key k (1-based) */
 	int dir;
 	enum stp_stat_op op;
 };
 
-static int64_t stat_sort_value(struct stp_map_entry *e, enum stp_stat_op op)
+static int64_t _stp_stat_sort_value(struct stp_map_entry *e, enum stp_stat_op op)
 {
-	return stat_extract(_stp_entry_stat(e), op);
+	return _stp_stat_extract(_stp_entry_stat(e), op);
 }
 
-static int sign_of(int v)
+static int _stp_sign_of(int v)
 {
 	return (v > 0) - (v < 0);
 }
 
 /* -1, 0, 1: a before, with or after b in ascending order. */
-static int entry_cmp(struct stp_map_entry *a, struct stp_map_entry *b,
-		     const struct map_sort_key *sk)
+static int _stp_entry_cmp(struct stp_map_entry *a, struct stp_map_entry *b,
+		     const struct _stp_map_sort_key *sk)
 {
 	const struct stp_map *m = a->map;
 	int64_t x, y;
@@ -518,15 +519,15 @@ static int entry_cmp(struct stp_map_entry *a, struct stp_map_entry *b,
 	if (sk->by > 0) {
 		t = m->ktypes[sk->by - 1];
 		if (t == STP_STRING)
-			return sign_of(strcmp(_stp_entry_key_str(a, sk->by - 1),
+			return _stp_sign_of(strcmp(_stp_entry_key_str(a, sk->by - 1),
 					      _stp_entry_key_str(b, sk->by - 1)));
 		x = _stp_entry_key_long(a, sk->by - 1);
 		y = _stp_entry_key_long(b, sk->by - 1);
 	} else if (m->vtype == STP_STRING) {
-		return sign_of(strcmp(_stp_entry_str(a), _stp_entry_str(b)));
+		return _stp_sign_of(strcmp(_stp_entry_str(a), _stp_entry_str(b)));
 	} else if (m->vtype == STP_STATS) {
-		x = stat_sort_value(a, sk->op);
-		y = stat_sort_value(b, sk->op);
+		x = _stp_stat_sort_value(a, sk->op);
+		y = _stp_stat_sort_value(b, sk->op);
 	} else {
 		x = *_stp_entry_long(a);
 		y = *_stp_entry_long(b);
@@ -536,13 +537,13 @@ static int entry_cmp(struct stp_map_entry *a, struct stp_map_entry *b,
 
 /* Merge the sorted runs src[lo, mid) and src[mid, hi) into dst; on a tie
  * the left run's entry comes first, which keeps the sort stable. */
-static void merge_runs(struct stp_map_entry **dst, struct stp_map_entry **src,
-		       unsigned lo, unsigned mid, unsigned hi, const struct map_sort_key *sk)
+static void _stp_merge_runs(struct stp_map_entry **dst, struct stp_map_entry **src,
+		       unsigned lo, unsigned mid, unsigned hi, const struct _stp_map_sort_key *sk)
 {
 	unsigned i = lo, j = mid, o = lo;
 
 	while (i < mid && j < hi) {
-		if (sk->dir * entry_cmp(src[j], src[i], sk) < 0)
+		if (sk->dir * _stp_entry_cmp(src[j], src[i], sk) < 0)
 			dst[o++] = src[j++];
 		else
 			dst[o++] = src[i++];
@@ -555,7 +556,7 @@ static void merge_runs(struct stp_map_entry **dst, struct stp_map_entry **src,
 
 static void _stp_map_sort(struct stp_map *m, int by, int dir, enum stp_stat_op stat_op)
 {
-	struct map_sort_key sk = { by, dir < 0 ? -1 : 1, stat_op };
+	struct _stp_map_sort_key sk = { by, dir < 0 ? -1 : 1, stat_op };
 	struct stp_map_entry **a = m->sortv, **b = m->sortt, **t, *e;
 	unsigned n = 0, w, lo, i;
 
@@ -570,7 +571,7 @@ static void _stp_map_sort(struct stp_map *m, int by, int dir, enum stp_stat_op s
 		for (lo = 0; lo < n; lo += 2 * w) {
 			unsigned mid = min(lo + w, n), hi = min(lo + 2 * w, n);
 
-			merge_runs(b, a, lo, mid, hi, &sk);
+			_stp_merge_runs(b, a, lo, mid, hi, &sk);
 		}
 		t = a;
 		a = b;
@@ -635,7 +636,7 @@ static int _stp_pmap_add(struct stp_pmap *pm, const union stp_key *k, int64_t v)
 
 	if (!e)
 		return -E2BIG;
-	stat_add(_stp_entry_stat(e), &m->hist, m->nb, m->shift, m->skip, m->plain, v);
+	_stp_stat_add(_stp_entry_stat(e), &m->hist, m->nb, m->shift, m->skip, m->plain, v);
 	return 0;
 }
 
@@ -649,10 +650,10 @@ static struct stp_map *_stp_pmap_agg(struct stp_pmap *pm)
 	_stp_map_clear(agg);
 	for (i = 0; i < nr_cpu_ids; i++) {
 		for (e = pm->cpu[i]->first; e; e = e->next) {
-			entry_get_keys(e, k);
-			ae = map_insert_hashed(agg, k, e->hash);
+			_stp_entry_get_keys(e, k);
+			ae = _stp_map_insert_hashed(agg, k, e->hash);
 			if (ae)
-				stat_merge_pair(_stp_entry_stat(ae), _stp_entry_stat(e), &agg->hist,
+				_stp_stat_merge_pair(_stp_entry_stat(ae), _stp_entry_stat(e), &agg->hist,
 						agg->skip);
 		}
 	}

@@ -38,7 +38,7 @@
 enum re_node_kind { RN_CHAR, RN_ANY, RN_CLASS, RN_BOL, RN_EOL, RN_EMPTY,
 		    RN_CAT, RN_ALT, RN_GROUP, RN_REPEAT };
 
-struct re_node {
+struct _stp_re_node {
 	u8 kind;
 	u8 arg;                 /* RN_CHAR: the byte; RN_CLASS: the class */
 	u16 group;              /* RN_GROUP: its number */
@@ -49,59 +49,59 @@ struct re_node {
 
 enum re_op { RO_CHAR, RO_ANY, RO_CLASS, RO_BOL, RO_EOL, RO_SPLIT, RO_JMP, RO_SAVE, RO_MATCH };
 
-struct re_inst {
+struct _stp_re_inst {
 	u8 op;
 	u8 arg;                 /* RO_CHAR byte, RO_CLASS class, RO_SAVE slot */
 	u16 x, y;               /* RO_JMP x; RO_SPLIT x (preferred), y */
 };
 
-struct re_thread {
+struct _stp_re_thread {
 	u16 pc;
 	u16 caps[RE_NCAPS];
 };
 
-struct re_work {
+struct _stp_re_work {
 	/* parsing */
 	const char *re;
 	size_t pos;
 	int nnodes, nclasses, ngroups;
 	const char *err;
-	struct re_node nodes[RE_MAXNODES];
+	struct _stp_re_node nodes[RE_MAXNODES];
 	u8 classes[RE_MAXCLASSES][32];
 	/* the program */
-	struct re_inst prog[RE_MAXPROG];
+	struct _stp_re_inst prog[RE_MAXPROG];
 	int nprog;
 	/* running it */
-	struct re_thread list[2][RE_MAXPROG];
+	struct _stp_re_thread list[2][RE_MAXPROG];
 	int nlist[2];
-	struct re_thread stack[RE_MAXPROG + 1];
+	struct _stp_re_thread stack[RE_MAXPROG + 1];
 	u32 mark[RE_MAXPROG];
 	u32 gen;
 	long steps;
 };
 
-static struct re_work *stp_re_work;    /* nr_cpu_ids of them */
+static struct _stp_re_work *_stp_re_works;    /* nr_cpu_ids of them */
 
 /* Module init / exit (process context).  0 or -ENOMEM. */
 static int _stp_regex_init(void)
 {
 	BUILD_BUG_ON(MAXSTRINGLEN >= RE_UNSET);
-	if (!stp_re_work)
-		stp_re_work = vzalloc(nr_cpu_ids * sizeof(*stp_re_work));
-	return stp_re_work ? 0 : -ENOMEM;
+	if (!_stp_re_works)
+		_stp_re_works = vzalloc(nr_cpu_ids * sizeof(*_stp_re_works));
+	return _stp_re_works ? 0 : -ENOMEM;
 }
 
 static void _stp_regex_exit(void)
 {
-	vfree(stp_re_work);
-	stp_re_work = NULL;
+	vfree(_stp_re_works);
+	_stp_re_works = NULL;
 }
 
 /* ---- parsing: re -> tree ---- */
 
-static int re_node(struct re_work *w, int kind)
+static int _stp_re_node(struct _stp_re_work *w, int kind)
 {
-	struct re_node *n;
+	struct _stp_re_node *n;
 
 	if (w->nnodes >= RE_MAXNODES) {
 		w->err = "regular expression too complex";
@@ -114,12 +114,12 @@ static int re_node(struct re_work *w, int kind)
 	return w->nnodes++;
 }
 
-static int re_peek(struct re_work *w)
+static int _stp_re_peek(struct _stp_re_work *w)
 {
 	return (unsigned char)w->re[w->pos];
 }
 
-static bool re_in_class(const char *name, size_t len, int ch)
+static bool _stp_re_in_class(const char *name, size_t len, int ch)
 {
 #define RE_CLASS(n) (len == sizeof(n) - 1 && !memcmp(name, n, len))
 	bool upper = ch >= 'A' && ch <= 'Z', lower = ch >= 'a' && ch <= 'z';
@@ -153,7 +153,7 @@ static bool re_in_class(const char *name, size_t len, int ch)
 #undef RE_CLASS
 }
 
-static bool re_class_name_ok(const char *name, size_t len)
+static bool _stp_re_class_name_ok(const char *name, size_t len)
 {
 	static const char *const names[] = { "alpha", "digit", "alnum", "upper", "lower",
 		"space", "blank", "punct", "print", "graph", "cntrl", "xdigit" };
@@ -167,7 +167,7 @@ static bool re_class_name_ok(const char *name, size_t len)
 
 /* One element of a bracket expression: "[:name:]" into bits, else a byte
  * (returned), "[.c.]" and "[=c=]" being that byte.  -1 on error. */
-static int re_bracket_elem(struct re_work *w, u8 *bits, bool *was_class)
+static int _stp_re_bracket_elem(struct _stp_re_work *w, u8 *bits, bool *was_class)
 {
 	const char *p = w->re + w->pos;
 	int ch;
@@ -189,12 +189,12 @@ static int re_bracket_elem(struct re_work *w, u8 *bits, bool *was_class)
 			}
 			return (unsigned char)p[2];
 		}
-		if (!re_class_name_ok(p + 2, end - (p + 2))) {
+		if (!_stp_re_class_name_ok(p + 2, end - (p + 2))) {
 			w->err = "invalid character class";
 			return -1;
 		}
 		for (ch = 1; ch < 256; ch++)
-			if (re_in_class(p + 2, end - (p + 2), ch))
+			if (_stp_re_in_class(p + 2, end - (p + 2), ch))
 				bits[ch >> 3] |= 1 << (ch & 7);
 		*was_class = true;
 		return 0;
@@ -208,27 +208,27 @@ static int re_bracket_elem(struct re_work *w, u8 *bits, bool *was_class)
 }
 
 /* '[' already taken. */
-static int re_parse_bracket(struct re_work *w)
+static int _stp_re_parse_bracket(struct _stp_re_work *w)
 {
 	u8 bits[32] = { 0 };
 	bool negate = false, first = true, cls;
 	int n, lo, hi, ch, i;
 
-	if (re_peek(w) == '^') {
+	if (_stp_re_peek(w) == '^') {
 		negate = true;
 		w->pos++;
 	}
-	while (first || re_peek(w) != ']') {
+	while (first || _stp_re_peek(w) != ']') {
 		first = false;
-		lo = re_bracket_elem(w, bits, &cls);
+		lo = _stp_re_bracket_elem(w, bits, &cls);
 		if (lo < 0)
 			return -1;
 		if (cls)
 			continue;
 		hi = lo;
-		if (re_peek(w) == '-' && w->re[w->pos + 1] && w->re[w->pos + 1] != ']') {
+		if (_stp_re_peek(w) == '-' && w->re[w->pos + 1] && w->re[w->pos + 1] != ']') {
 			w->pos++;
-			hi = re_bracket_elem(w, bits, &cls);
+			hi = _stp_re_bracket_elem(w, bits, &cls);
 			if (hi < 0 || cls || hi < lo) {
 				w->err = "invalid character range";
 				return -1;
@@ -247,18 +247,18 @@ static int re_parse_bracket(struct re_work *w)
 		return -1;
 	}
 	memcpy(w->classes[w->nclasses], bits, 32);
-	n = re_node(w, RN_CLASS);
+	n = _stp_re_node(w, RN_CLASS);
 	if (n >= 0)
 		w->nodes[n].arg = w->nclasses++;
 	return n;
 }
 
-static int re_parse_alt(struct re_work *w, int depth);
+static int _stp_re_parse_alt(struct _stp_re_work *w, int depth);
 
 /* atom := '(' alt ')' | '[' bracket | '.' | '^' | '$' | '\' c | c */
-static int re_parse_atom(struct re_work *w, int depth)
+static int _stp_re_parse_atom(struct _stp_re_work *w, int depth)
 {
-	int ch = re_peek(w), n, group;
+	int ch = _stp_re_peek(w), n, group;
 
 	switch (ch) {
 	case '(':
@@ -268,14 +268,14 @@ static int re_parse_atom(struct re_work *w, int depth)
 		}
 		w->pos++;
 		group = ++w->ngroups;
-		n = re_node(w, RN_GROUP);
+		n = _stp_re_node(w, RN_GROUP);
 		if (n < 0)
 			return -1;
 		w->nodes[n].group = group;
-		w->nodes[n].child = re_parse_alt(w, depth + 1);
+		w->nodes[n].child = _stp_re_parse_alt(w, depth + 1);
 		if (w->nodes[n].child < 0)
 			return -1;
-		if (re_peek(w) != ')') {
+		if (_stp_re_peek(w) != ')') {
 			w->err = "parentheses not balanced";
 			return -1;
 		}
@@ -283,22 +283,22 @@ static int re_parse_atom(struct re_work *w, int depth)
 		return n;
 	case '[':
 		w->pos++;
-		return re_parse_bracket(w);
+		return _stp_re_parse_bracket(w);
 	case '.':
 		w->pos++;
-		return re_node(w, RN_ANY);
+		return _stp_re_node(w, RN_ANY);
 	case '^':
 		w->pos++;
-		return re_node(w, RN_BOL);
+		return _stp_re_node(w, RN_BOL);
 	case '$':
 		w->pos++;
-		return re_node(w, RN_EOL);
+		return _stp_re_node(w, RN_EOL);
 	case '*': case '+': case '?':
 		w->err = "repetition operator without an operand";
 		return -1;
 	case '\\':
 		w->pos++;
-		ch = re_peek(w);
+		ch = _stp_re_peek(w);
 		if (!ch) {
 			w->err = "trailing backslash";
 			return -1;
@@ -306,7 +306,7 @@ static int re_parse_atom(struct re_work *w, int depth)
 		break;
 	}
 	w->pos++;
-	n = re_node(w, RN_CHAR);
+	n = _stp_re_node(w, RN_CHAR);
 	if (n >= 0)
 		w->nodes[n].arg = ch;
 	return n;
@@ -314,7 +314,7 @@ static int re_parse_atom(struct re_work *w, int depth)
 
 /* "{m}", "{m,}", "{m,n}" at w->pos ('{' included); false (pos unchanged)
  * when it is not one: then '{' is a literal. */
-static bool re_parse_braces(struct re_work *w, int *min, int *max)
+static bool _stp_re_parse_braces(struct _stp_re_work *w, int *min, int *max)
 {
 	size_t p = w->pos + 1;
 	long a = 0, b;
@@ -346,12 +346,12 @@ static bool re_parse_braces(struct re_work *w, int *min, int *max)
 }
 
 /* repeat := atom ('*' | '+' | '?' | braces)* */
-static int re_parse_repeat(struct re_work *w, int depth)
+static int _stp_re_parse_repeat(struct _stp_re_work *w, int depth)
 {
-	int n = re_parse_atom(w, depth), r, min, max;
+	int n = _stp_re_parse_atom(w, depth), r, min, max;
 
 	while (n >= 0) {
-		int ch = re_peek(w);
+		int ch = _stp_re_peek(w);
 
 		if (ch == '*') {
 			min = 0, max = -1;
@@ -359,7 +359,7 @@ static int re_parse_repeat(struct re_work *w, int depth)
 			min = 1, max = -1;
 		} else if (ch == '?') {
 			min = 0, max = 1;
-		} else if (ch == '{' && re_parse_braces(w, &min, &max)) {
+		} else if (ch == '{' && _stp_re_parse_braces(w, &min, &max)) {
 			w->pos--;       /* the common pos++ below */
 		} else {
 			break;
@@ -372,7 +372,7 @@ static int re_parse_repeat(struct re_work *w, int depth)
 			return -1;
 		}
 		depth++;
-		r = re_node(w, RN_REPEAT);
+		r = _stp_re_node(w, RN_REPEAT);
 		if (r < 0)
 			return -1;
 		w->nodes[r].min = min;
@@ -384,14 +384,14 @@ static int re_parse_repeat(struct re_work *w, int depth)
 }
 
 /* cat := repeat*   (an empty one matches the empty string) */
-static int re_parse_cat(struct re_work *w, int depth)
+static int _stp_re_parse_cat(struct _stp_re_work *w, int depth)
 {
-	int cat = re_node(w, RN_CAT), last = -1, n;
+	int cat = _stp_re_node(w, RN_CAT), last = -1, n;
 
 	if (cat < 0)
 		return -1;
-	while (re_peek(w) && re_peek(w) != '|' && re_peek(w) != ')') {
-		n = re_parse_repeat(w, depth);
+	while (_stp_re_peek(w) && _stp_re_peek(w) != '|' && _stp_re_peek(w) != ')') {
+		n = _stp_re_parse_repeat(w, depth);
 		if (n < 0)
 			return -1;
 		if (last < 0)
@@ -404,14 +404,14 @@ static int re_parse_cat(struct re_work *w, int depth)
 }
 
 /* alt := cat ('|' cat)* */
-static int re_parse_alt(struct re_work *w, int depth)
+static int _stp_re_parse_alt(struct _stp_re_work *w, int depth)
 {
-	int alt = re_node(w, RN_ALT), last = -1, n;
+	int alt = _stp_re_node(w, RN_ALT), last = -1, n;
 
 	if (alt < 0)
 		return -1;
 	for (;;) {
-		n = re_parse_cat(w, depth);
+		n = _stp_re_parse_cat(w, depth);
 		if (n < 0)
 			return -1;
 		if (last < 0)
@@ -419,7 +419,7 @@ static int re_parse_alt(struct re_work *w, int depth)
 		else
 			w->nodes[last].next = n;
 		last = n;
-		if (re_peek(w) != '|')
+		if (_stp_re_peek(w) != '|')
 			return alt;
 		w->pos++;
 	}
@@ -427,9 +427,9 @@ static int re_parse_alt(struct re_work *w, int depth)
 
 /* ---- compiling: tree -> program ---- */
 
-static int re_emit(struct re_work *w, int op, int arg, int x, int y)
+static int _stp_re_emit(struct _stp_re_work *w, int op, int arg, int x, int y)
 {
-	struct re_inst *in;
+	struct _stp_re_inst *in;
 
 	if (w->nprog >= RE_MAXPROG) {
 		w->err = "regular expression too complex";
@@ -443,36 +443,36 @@ static int re_emit(struct re_work *w, int op, int arg, int x, int y)
 	return w->nprog++;
 }
 
-static int re_gen(struct re_work *w, int n);
+static int _stp_re_gen(struct _stp_re_work *w, int n);
 
 /* child{min,max}: min copies, then either a loop (max -1) or max - min
  * optional copies that each may skip to the end. */
-static int re_gen_repeat(struct re_work *w, const struct re_node *r)
+static int _stp_re_gen_repeat(struct _stp_re_work *w, const struct _stp_re_node *r)
 {
 	int i, start = 0, split, skips = -1;
 
 	for (i = 0; i < r->min; i++) {
 		start = w->nprog;
-		if (re_gen(w, r->child) < 0)
+		if (_stp_re_gen(w, r->child) < 0)
 			return -1;
 	}
 	if (r->max < 0) {
 		if (r->min > 0) {
 			/* loop back over the last copy: SPLIT start, out */
-			if (re_emit(w, RO_SPLIT, 0, start, w->nprog + 1) < 0)
+			if (_stp_re_emit(w, RO_SPLIT, 0, start, w->nprog + 1) < 0)
 				return -1;
 			return 0;
 		}
-		split = re_emit(w, RO_SPLIT, 0, w->nprog + 1, 0);
-		if (split < 0 || re_gen(w, r->child) < 0 || re_emit(w, RO_JMP, 0, split, 0) < 0)
+		split = _stp_re_emit(w, RO_SPLIT, 0, w->nprog + 1, 0);
+		if (split < 0 || _stp_re_gen(w, r->child) < 0 || _stp_re_emit(w, RO_JMP, 0, split, 0) < 0)
 			return -1;
 		w->prog[split].y = w->nprog;
 		return 0;
 	}
 	/* the skips are chained through their y until the end is known */
 	for (i = r->min; i < r->max; i++) {
-		split = re_emit(w, RO_SPLIT, 0, w->nprog + 1, skips);
-		if (split < 0 || re_gen(w, r->child) < 0)
+		split = _stp_re_emit(w, RO_SPLIT, 0, w->nprog + 1, skips);
+		if (split < 0 || _stp_re_gen(w, r->child) < 0)
 			return -1;
 		skips = split;
 	}
@@ -485,21 +485,21 @@ static int re_gen_repeat(struct re_work *w, const struct re_node *r)
 }
 
 /* alternatives a|b|c: SPLIT a, L1; a; JMP end; L1: SPLIT b, L2; ... c */
-static int re_gen_alt(struct re_work *w, const struct re_node *alt)
+static int _stp_re_gen_alt(struct _stp_re_work *w, const struct _stp_re_node *alt)
 {
 	int jumps = -1, c, split, j;
 
 	for (c = alt->child; c >= 0; c = w->nodes[c].next) {
 		if (w->nodes[c].next < 0) {
-			if (re_gen(w, c) < 0)
+			if (_stp_re_gen(w, c) < 0)
 				return -1;
 			break;
 		}
-		split = re_emit(w, RO_SPLIT, 0, w->nprog + 1, 0);
-		if (split < 0 || re_gen(w, c) < 0)
+		split = _stp_re_emit(w, RO_SPLIT, 0, w->nprog + 1, 0);
+		if (split < 0 || _stp_re_gen(w, c) < 0)
 			return -1;
 		/* the jumps to the end are chained through their x */
-		j = re_emit(w, RO_JMP, 0, jumps, 0);
+		j = _stp_re_emit(w, RO_JMP, 0, jumps, 0);
 		if (j < 0)
 			return -1;
 		jumps = j;
@@ -513,49 +513,49 @@ static int re_gen_alt(struct re_work *w, const struct re_node *alt)
 	return 0;
 }
 
-static int re_gen(struct re_work *w, int n)
+static int _stp_re_gen(struct _stp_re_work *w, int n)
 {
-	const struct re_node *node = &w->nodes[n];
+	const struct _stp_re_node *node = &w->nodes[n];
 	int c, slot;
 
 	switch (node->kind) {
 	case RN_CHAR:
-		return re_emit(w, RO_CHAR, node->arg, 0, 0);
+		return _stp_re_emit(w, RO_CHAR, node->arg, 0, 0);
 	case RN_ANY:
-		return re_emit(w, RO_ANY, 0, 0, 0);
+		return _stp_re_emit(w, RO_ANY, 0, 0, 0);
 	case RN_CLASS:
-		return re_emit(w, RO_CLASS, node->arg, 0, 0);
+		return _stp_re_emit(w, RO_CLASS, node->arg, 0, 0);
 	case RN_BOL:
-		return re_emit(w, RO_BOL, 0, 0, 0);
+		return _stp_re_emit(w, RO_BOL, 0, 0, 0);
 	case RN_EOL:
-		return re_emit(w, RO_EOL, 0, 0, 0);
+		return _stp_re_emit(w, RO_EOL, 0, 0, 0);
 	case RN_EMPTY:
 		return 0;
 	case RN_CAT:
 		for (c = node->child; c >= 0; c = w->nodes[c].next)
-			if (re_gen(w, c) < 0)
+			if (_stp_re_gen(w, c) < 0)
 				return -1;
 		return 0;
 	case RN_ALT:
-		return re_gen_alt(w, node);
+		return _stp_re_gen_alt(w, node);
 	case RN_GROUP:
 		/* groups past the ninth are matched but not recorded */
 		slot = node->group < 10 ? 2 * node->group : -1;
-		if (slot > 0 && re_emit(w, RO_SAVE, slot, 0, 0) < 0)
+		if (slot > 0 && _stp_re_emit(w, RO_SAVE, slot, 0, 0) < 0)
 			return -1;
-		if (re_gen(w, node->child) < 0)
+		if (_stp_re_gen(w, node->child) < 0)
 			return -1;
-		if (slot > 0 && re_emit(w, RO_SAVE, slot + 1, 0, 0) < 0)
+		if (slot > 0 && _stp_re_emit(w, RO_SAVE, slot + 1, 0, 0) < 0)
 			return -1;
 		return 0;
 	case RN_REPEAT:
-		return re_gen_repeat(w, node);
+		return _stp_re_gen_repeat(w, node);
 	}
 	return -1;
 }
 
 /* Parse and compile re into w->prog; NULL or an error message. */
-static const char *re_compile(struct re_work *w, const char *re)
+static const char *_stp_re_compile(struct _stp_re_work *w, const char *re)
 {
 	int root;
 
@@ -563,13 +563,13 @@ static const char *re_compile(struct re_work *w, const char *re)
 	w->pos = 0;
 	w->nnodes = w->nclasses = w->ngroups = w->nprog = 0;
 	w->err = NULL;
-	root = re_parse_alt(w, 0);
-	if (root >= 0 && re_peek(w) == ')')
+	root = _stp_re_parse_alt(w, 0);
+	if (root >= 0 && _stp_re_peek(w) == ')')
 		w->err = "parentheses not balanced";
 	if (w->err)
 		return w->err;
-	if (re_emit(w, RO_SAVE, 0, 0, 0) < 0 || re_gen(w, root) < 0 ||
-	    re_emit(w, RO_SAVE, 1, 0, 0) < 0 || re_emit(w, RO_MATCH, 0, 0, 0) < 0)
+	if (_stp_re_emit(w, RO_SAVE, 0, 0, 0) < 0 || _stp_re_gen(w, root) < 0 ||
+	    _stp_re_emit(w, RO_SAVE, 1, 0, 0) < 0 || _stp_re_emit(w, RO_MATCH, 0, 0, 0) < 0)
 		return w->err ? w->err : "regular expression too complex";
 	return NULL;
 }
@@ -580,18 +580,18 @@ static const char *re_compile(struct re_work *w, const char *re)
  * following jumps, splits, saves and anchors; a split's preferred branch
  * is followed first, so list order is priority order.  Instructions are
  * marked per generation: one thread per instruction and position. */
-static void re_addthread(struct re_work *w, int l, const struct re_thread *t,
+static void _stp_re_addthread(struct _stp_re_work *w, int l, const struct _stp_re_thread *t,
 			 size_t pos, size_t len)
 {
-	struct re_thread *sp = w->stack;
+	struct _stp_re_thread *sp = w->stack;
 	int top = 0;
 
 	sp[top++] = *t;
 	while (top > 0) {
-		struct re_thread cur = sp[--top];
+		struct _stp_re_thread cur = sp[--top];
 
 		for (;;) {
-			const struct re_inst *in = &w->prog[cur.pc];
+			const struct _stp_re_inst *in = &w->prog[cur.pc];
 
 			if (w->mark[cur.pc] == w->gen)
 				break;
@@ -618,7 +618,8 @@ static void re_addthread(struct re_work *w, int l, const struct re_thread *t,
 	}
 }
 
-static bool re_step_matches(const struct re_work *w, const struct re_inst *in, unsigned char ch)
+static bool _stp_re_step_matches(const struct _stp_re_work *w, const struct _stp_re_inst *in,
+				 unsigned char ch)
 {
 	switch (in->op) {
 	case RO_CHAR:
@@ -633,9 +634,10 @@ static bool re_step_matches(const struct re_work *w, const struct re_inst *in, u
 
 /* Leftmost-longest search of s (length len) for w->prog.  True when it
  * matched: best then holds the captures.  -E2BIG when RE_MAXSTEPS ran out. */
-static int re_run(struct re_work *w, const char *s, size_t len, struct re_thread *best)
+static int _stp_re_run(struct _stp_re_work *w, const char *s, size_t len,
+		       struct _stp_re_thread *best)
 {
-	struct re_thread seed;
+	struct _stp_re_thread seed;
 	bool found = false;
 	int cur = 0, i;
 	size_t pos;
@@ -651,15 +653,15 @@ static int re_run(struct re_work *w, const char *s, size_t len, struct re_thread
 		if (!found) {
 			memset(&seed, 0xff, sizeof(seed));
 			seed.pc = 0;
-			re_addthread(w, cur, &seed, pos, len);
+			_stp_re_addthread(w, cur, &seed, pos, len);
 		}
 		if (w->nlist[cur] == 0 && found)
 			break;
 		w->gen = pos + 2;
 		w->nlist[nxt] = 0;
 		for (i = 0; i < w->nlist[cur]; i++) {
-			struct re_thread *t = &w->list[cur][i];
-			const struct re_inst *in = &w->prog[t->pc];
+			struct _stp_re_thread *t = &w->list[cur][i];
+			const struct _stp_re_inst *in = &w->prog[t->pc];
 
 			if (in->op == RO_MATCH) {
 				if (!found || t->caps[0] < best->caps[0] ||
@@ -668,9 +670,9 @@ static int re_run(struct re_work *w, const char *s, size_t len, struct re_thread
 					best->caps[1] = pos;
 					found = true;
 				}
-			} else if (pos < len && re_step_matches(w, in, s[pos])) {
+			} else if (pos < len && _stp_re_step_matches(w, in, s[pos])) {
 				t->pc++;
-				re_addthread(w, nxt, t, pos + 1, len);
+				_stp_re_addthread(w, nxt, t, pos + 1, len);
 			}
 		}
 		if (w->steps > RE_MAXSTEPS)
@@ -683,19 +685,19 @@ static int re_run(struct re_work *w, const char *s, size_t len, struct re_thread
 static int _stp_regex_match(struct context *c, const char *s, const char *re,
 			    const char *loc)
 {
-	struct re_work *w;
-	struct re_thread best;
+	struct _stp_re_work *w;
+	struct _stp_re_thread best;
 	const char *err;
 	size_t len;
 	int rc, i;
 
 	c->re_ngroups = 0;
-	if (unlikely(!stp_re_work)) {
+	if (unlikely(!_stp_re_works)) {
 		_stp_error(c, "regular expressions are not initialized", loc);
 		return 0;
 	}
-	w = &stp_re_work[smp_processor_id()];
-	err = re_compile(w, re);
+	w = &_stp_re_works[smp_processor_id()];
+	err = _stp_re_compile(w, re);
 	if (err) {
 		_stp_error(c, err, loc);
 		return 0;
@@ -703,7 +705,7 @@ static int _stp_regex_match(struct context *c, const char *s, const char *re,
 	len = strnlen(s, MAXSTRINGLEN - 1);
 	memmove(c->re_subject, s, len);
 	c->re_subject[len] = '\0';
-	rc = re_run(w, c->re_subject, len, &best);
+	rc = _stp_re_run(w, c->re_subject, len, &best);
 	if (rc < 0) {
 		_stp_error(c, "regular expression match too complex", loc);
 		return 0;

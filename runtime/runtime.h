@@ -389,21 +389,36 @@ struct stp_probe {
 	unsigned nlocks;
 };
 
-/* begin, end, error and never probes.  Sorted by (kind, priority), ties
- * in script order. */
-enum stp_be_kind { STP_BEGIN, STP_END, STP_ERROR };
-struct stp_be_probe {
-	const struct stp_probe *probe;
-	enum stp_be_kind kind;
-	int64_t priority;
+/* ---- probe families (runtime/probes/NAME.c) ----
+ * Each family a script uses has its runtime file compiled in (pass 3
+ * includes it after runtime.c, then writes the family's table of probes
+ * in the type that file defines) and one entry in stp_module.families.
+ * The session (session.c) knows families only through that list:
+ *   alloc   module init, process context: every allocation the family
+ *           needs, so that nothing allocates once probes are live
+ *   reg     session start, in list order: arms all of its probes or none
+ *           (it unwinds itself); 0 or -errno
+ *   unreg   session stop, in reverse order: returns only when no handler
+ *           of the family runs any more and none can start
+ *   free    module exit, and after a failed init, in reverse order; only
+ *           after a successful alloc
+ * Any of them may be NULL.  begin/end/error is a family like the others:
+ * its reg runs the begin probes and its unreg the end (or error) probes;
+ * pass 3 lists it first, so begin probes run before anything else is
+ * armed and end probes after everything else is gone. */
+struct stp_family;
+struct stp_family_ops {
+	const char *name;               /* "timer": for messages */
+	int (*alloc)(const struct stp_family *f);
+	int (*reg)(const struct stp_family *f);
+	void (*unreg)(const struct stp_family *f);
+	void (*free)(const struct stp_family *f);
 };
 
-enum stp_timer_kind { STP_TIMER_HR, STP_TIMER_JIFFIES, STP_TIMER_PROFILE };
-struct stp_timer_probe {
-	const struct stp_probe *probe;
-	enum stp_timer_kind kind;
-	int64_t period;                 /* ns (HR) or jiffies */
-	int64_t randomize;              /* same unit; 0 none */
+struct stp_family {
+	const struct stp_family_ops *ops;
+	const void *probes;             /* the family's table, its own entry type */
+	unsigned int nprobes;
 };
 
 /* The module as pass 3 describes it; runtime.c reads only this. */
@@ -412,10 +427,8 @@ struct stp_module_desc {
 	size_t frame_size;              /* sizeof the largest probe/function frame */
 	int (*init)(void);              /* allocate and initialize globals: 0 or -errno */
 	void (*exit)(void);             /* free them */
-	const struct stp_be_probe *be;
-	unsigned nbe;
-	const struct stp_timer_probe *timers;
-	unsigned ntimers;
+	const struct stp_family *families;  /* those the script uses, begin/end first */
+	unsigned int nfamilies;
 };
 
 /* Run one probe hit (every family ends here): takes this CPU's context

@@ -5,24 +5,25 @@
  *	LOADED --start--> STARTING --> RUNNING --exit()/errors/skips--> STOP_REQUESTED
  *	any of them --stop--> STOPPING --> STOPPED
  *
- * - Module init allocates everything (contexts, globals, transport); no
- *   probe runs before stapio writes "start <pid>" to ctl.
- * - Start runs the begin probes in stp_module.be order (kind, then
- *   priority), then registers every other probe family, all or nothing.
- *   When a begin probe called exit() or failed, nothing is registered and
- *   the stop sequence runs at once.
+ * - Module init allocates everything (contexts, every family's data,
+ *   globals, transport); no probe runs before stapio writes "start <pid>"
+ *   to ctl.
+ * - Start registers the families of stp_module.families in order, all or
+ *   nothing (runtime.h says what a family does).  The first is begin/end,
+ *   whose registration runs the begin probes; when a probe ends the
+ *   session while families are being registered (exit(), an error), no
+ *   further family is registered and the stop sequence runs at once.
  * - exit() (any context, any CPU) only moves the state to STOP_REQUESTED
  *   and queues an EXIT record: stapio answers with "stop".
- * - Stop (process context, idempotent): unregisters every probe
- *   synchronously, runs the end probes (the error probes instead when
- *   errors or skipped hits ended the session, as upstream does), writes
- *   the summary warnings and queues DONE with status 1 when any error
- *   happened (or too many hits were skipped), else 0.
+ * - Stop (process context, idempotent): unregisters the registered
+ *   families in reverse order, each synchronously -- the last is
+ *   begin/end, which then runs the end probes (or the error probes) --,
+ *   writes the summary warnings and queues DONE with status 1 when any
+ *   error happened (or too many hits were skipped), else 0.
  * - "stop" with no "start" before it only queues DONE (status 0).
  * Start and stop are serialized by one mutex (ctl writes, module exit).
  */
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
 
 static DEFINE_MUTEX(_stp_session_mutex);
 static pid_t _stp_target_pid;
@@ -57,56 +58,65 @@ static void _stp_exit(void)
 	_stp_request_stop();
 }
 
-/* ---- probe families other than begin/end/error ----
- * Each registers all of its probes or none (it unwinds itself), and its
- * unregister returns only when no handler of it is running any more. */
-struct stp_family {
-	const char *name;
-	int (*reg)(void);
-	void (*unreg)(void);
-};
+/* ---- probe families (runtime.h: alloc, reg, unreg, free) ---- */
 
-static const struct stp_family _stp_families[] = {
-	{ "timer", _stp_timers_register, _stp_timers_unregister },
-};
+static unsigned int _stp_families_alloced;  /* families[0..n) have their data */
+static unsigned int _stp_families_live;     /* families[0..n) are registered */
 
-static unsigned int _stp_families_live;  /* how many of _stp_families are registered */
+static void _stp_free_families(void)
+{
+	while (_stp_families_alloced) {
+		const struct stp_family *f = &stp_module.families[--_stp_families_alloced];
 
+		if (f->ops->free)
+			f->ops->free(f);
+	}
+}
+
+static int _stp_alloc_families(void)
+{
+	int rc;
+
+	for (; _stp_families_alloced < stp_module.nfamilies; _stp_families_alloced++) {
+		const struct stp_family *f = &stp_module.families[_stp_families_alloced];
+
+		rc = f->ops->alloc ? f->ops->alloc(f) : 0;
+		if (rc) {
+			_stp_free_families();
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Register in order until one fails (-errno; families[_stp_families_live]
+ * is the one) or a probe ends the session meanwhile (0: the caller sees
+ * the state). */
 static int _stp_register_families(void)
 {
 	int rc;
 
-	for (; _stp_families_live < ARRAY_SIZE(_stp_families); _stp_families_live++) {
-		const struct stp_family *f = &_stp_families[_stp_families_live];
+	for (; _stp_families_live < stp_module.nfamilies; _stp_families_live++) {
+		const struct stp_family *f = &stp_module.families[_stp_families_live];
 
-		rc = f->reg();
+		if (atomic_read(&_stp_state) != STP_SESSION_STARTING)
+			break;
+		rc = f->ops->reg ? f->ops->reg(f) : 0;
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
+/* Each unreg is synchronous (runtime.h), so when begin/end's runs the end
+ * probes, no hit of any other family is in flight. */
 static void _stp_unregister_families(void)
 {
-	while (_stp_families_live)
-		_stp_families[--_stp_families_live].unreg();
-	/* A hit in flight runs with preemption off: once every CPU has
-	 * passed a quiescent state, none is left. */
-	synchronize_rcu();
-}
+	while (_stp_families_live) {
+		const struct stp_family *f = &stp_module.families[--_stp_families_live];
 
-/* Run every begin, end or error probe (kind) in table order while the
- * state stays `state`. */
-static void _stp_run_be(enum stp_be_kind kind, int state)
-{
-	unsigned int i;
-
-	for (i = 0; i < stp_module.nbe; i++) {
-		if (stp_module.be[i].kind != kind)
-			continue;
-		if (atomic_read(&_stp_state) != state)
-			break;
-		_stp_probe_run_in(stp_module.be[i].probe, NULL, state);
+		if (f->ops->unreg)
+			f->ops->unreg(f);
 	}
 }
 
@@ -138,7 +148,6 @@ static void _stp_stop_locked(void)
 		goto done;
 	atomic_set(&_stp_state, STP_SESSION_STOPPING);
 	_stp_unregister_families();
-	_stp_run_be(_stp_ended_by_error ? STP_ERROR : STP_END, STP_SESSION_STOPPING);
 	_stp_summary();
 	status = (atomic_read(&_stp_error_count) || _stp_ended_by_skips) ? 1 : 0;
 done:
@@ -168,17 +177,15 @@ static int _stp_session_start(pid_t target)
 	}
 	_stp_target_pid = target;
 	atomic_set(&_stp_state, STP_SESSION_STARTING);
-	_stp_run_be(STP_BEGIN, STP_SESSION_STARTING);
-	if (atomic_read(&_stp_state) != STP_SESSION_STARTING)
-		goto stop;              /* exit() or an error in a begin probe */
 	rc = _stp_register_families();
 	if (rc) {
 		_stp_msg("ERROR: ", "could not register the %s probes (%d)",
-			 _stp_families[_stp_families_live].name, rc);
+			 stp_module.families[_stp_families_live].ops->name, rc);
 		atomic_inc(&_stp_error_count);
 		_stp_ended_by_error = true;
 		goto stop;
 	}
+	/* Still STARTING: no begin probe or early hit called exit() or failed. */
 	if (atomic_cmpxchg(&_stp_state, STP_SESSION_STARTING, STP_SESSION_RUNNING)
 	    == STP_SESSION_STARTING)
 		goto out;
@@ -198,12 +205,12 @@ static int __init _stp_module_init(void)
 	rc = _stp_contexts_alloc();
 	if (rc)
 		return rc;
-	rc = _stp_timers_alloc();
-	if (rc)
-		goto fail_timers;
 	rc = _stp_regex_init();
 	if (rc)
 		goto fail_regex;
+	rc = _stp_alloc_families();
+	if (rc)
+		goto fail_families;
 	rc = stp_module.init ? stp_module.init() : 0;
 	if (rc)
 		goto fail_globals;
@@ -216,10 +223,10 @@ fail_transport:
 	if (stp_module.exit)
 		stp_module.exit();
 fail_globals:
+	_stp_free_families();
+fail_families:
 	_stp_regex_exit();
 fail_regex:
-	_stp_timers_free();
-fail_timers:
 	_stp_contexts_free();
 	return rc;
 }
@@ -235,8 +242,8 @@ static void __exit _stp_module_exit(void)
 	_stp_transport_exit();
 	if (stp_module.exit)
 		stp_module.exit();
+	_stp_free_families();
 	_stp_regex_exit();
-	_stp_timers_free();
 	_stp_contexts_free();
 }
 

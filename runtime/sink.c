@@ -82,7 +82,7 @@ static void _stp_putc(struct stp_sink *s, char ch)
 }
 
 /* n copies of ch. */
-static void fmt_pad(struct stp_sink *s, char ch, long n)
+static void _stp_fmt_pad(struct stp_sink *s, char ch, long n)
 {
 	char chunk[32];
 
@@ -98,7 +98,7 @@ static void fmt_pad(struct stp_sink *s, char ch, long n)
 }
 
 /* Digits of u in base, least significant first; returns how many. */
-static int fmt_digits(char *tmp, uint64_t u, unsigned base, bool upper)
+static int _stp_fmt_digits(char *tmp, uint64_t u, unsigned base, bool upper)
 {
 	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	int n = 0;
@@ -110,7 +110,7 @@ static int fmt_digits(char *tmp, uint64_t u, unsigned base, bool upper)
 	return n;
 }
 
-static void fmt_number(struct stp_sink *s, int conv, unsigned flags, int width, int prec,
+static void _stp_fmt_number(struct stp_sink *s, int conv, unsigned flags, int width, int prec,
 		       int64_t num)
 {
 	unsigned base = conv == STP_FMT_OCTAL ? 8 :
@@ -145,26 +145,26 @@ static void fmt_number(struct stp_sink *s, int conv, unsigned flags, int width, 
 		else if (base == 8)
 			prefix = "0";
 	}
-	ndig = fmt_digits(tmp, u, base, flags & STP_FMT_F_UPPER);
+	ndig = _stp_fmt_digits(tmp, u, base, flags & STP_FMT_F_UPPER);
 	digits = prec > ndig ? prec : ndig;
 	pad = (long)width - (sign != 0) - (long)strlen(prefix) - digits;
 
 	if (!zero && !left)
-		fmt_pad(s, ' ', pad);
+		_stp_fmt_pad(s, ' ', pad);
 	if (sign)
 		_stp_putc(s, sign);
 	_stp_puts(s, prefix);
 	if (zero)
-		fmt_pad(s, '0', pad);
-	fmt_pad(s, '0', digits - ndig);
+		_stp_fmt_pad(s, '0', pad);
+	_stp_fmt_pad(s, '0', digits - ndig);
 	while (ndig > 0)
 		_stp_putc(s, tmp[--ndig]);
 	if (left)
-		fmt_pad(s, ' ', pad);
+		_stp_fmt_pad(s, ' ', pad);
 }
 
 /* The C escape letter of ch for "%#c", or 0. */
-static char fmt_escape_letter(unsigned char ch)
+static char _stp_fmt_escape_letter(unsigned char ch)
 {
 	switch (ch) {
 	case '\a': return 'a';
@@ -180,7 +180,7 @@ static char fmt_escape_letter(unsigned char ch)
 	return 0;
 }
 
-static void fmt_char(struct stp_sink *s, unsigned flags, int width, int64_t num)
+static void _stp_fmt_char(struct stp_sink *s, unsigned flags, int width, int64_t num)
 {
 	unsigned char ch = (unsigned char)num;
 	char text[4];
@@ -189,7 +189,7 @@ static void fmt_char(struct stp_sink *s, unsigned flags, int width, int64_t num)
 
 	if ((flags & STP_FMT_F_ALT) && (ch < 0x20 || ch > 0x7e || ch == '\'' || ch == '\\')) {
 		text[n++] = '\\';
-		esc = fmt_escape_letter(ch);
+		esc = _stp_fmt_escape_letter(ch);
 		if (esc) {
 			text[n++] = esc;
 		} else {
@@ -201,13 +201,14 @@ static void fmt_char(struct stp_sink *s, unsigned flags, int width, int64_t num)
 		text[n++] = (char)ch;
 	}
 	if (!(flags & STP_FMT_F_LEFT))
-		fmt_pad(s, ' ', width - n);
+		_stp_fmt_pad(s, ' ', width - n);
 	_stp_put(s, text, n);
 	if (flags & STP_FMT_F_LEFT)
-		fmt_pad(s, ' ', width - n);
+		_stp_fmt_pad(s, ' ', width - n);
 }
 
-static void fmt_string(struct stp_sink *s, unsigned flags, int width, int prec, const char *str)
+static void _stp_fmt_string(struct stp_sink *s, unsigned flags, int width, int prec,
+			    const char *str)
 {
 	size_t len;
 
@@ -215,22 +216,22 @@ static void fmt_string(struct stp_sink *s, unsigned flags, int width, int prec, 
 		str = "<NULL>";
 	len = prec >= 0 ? strnlen(str, prec) : strlen(str);
 	if (!(flags & STP_FMT_F_LEFT))
-		fmt_pad(s, ' ', (long)width - (long)len);
+		_stp_fmt_pad(s, ' ', (long)width - (long)len);
 	_stp_put(s, str, len);
 	if (flags & STP_FMT_F_LEFT)
-		fmt_pad(s, ' ', (long)width - (long)len);
+		_stp_fmt_pad(s, ' ', (long)width - (long)len);
 	if ((flags & STP_FMT_F_ZERO) && !(flags & STP_FMT_F_LEFT))
 		_stp_putc(s, '\0');
 }
 
-static bool binary_size_ok(int n)
+static bool _stp_binary_size_ok(int n)
 {
 	return n == 1 || n == 2 || n == 4 || n == 8;
 }
 
-static void fmt_binary(struct stp_sink *s, unsigned flags, int width, int prec, int64_t num)
+static void _stp_fmt_binary(struct stp_sink *s, unsigned flags, int width, int prec, int64_t num)
 {
-	int size = binary_size_ok(prec) ? prec : -1;
+	int size = _stp_binary_size_ok(prec) ? prec : -1;
 	union { u8 b1; u16 b2; u32 b4; u64 b8; char bytes[8]; } u;
 
 	if (width < 0) {
@@ -238,7 +239,7 @@ static void fmt_binary(struct stp_sink *s, unsigned flags, int width, int prec, 
 			size = 8;
 		width = size;
 	} else if (size < 0) {
-		size = binary_size_ok(width) ? width : 8;
+		size = _stp_binary_size_ok(width) ? width : 8;
 	}
 	/* The value truncated to `size` bytes, stored in the host's order. */
 	switch (size) {
@@ -248,10 +249,10 @@ static void fmt_binary(struct stp_sink *s, unsigned flags, int width, int prec, 
 	default: u.b8 = (u64)num; break;
 	}
 	if (!(flags & STP_FMT_F_LEFT))
-		fmt_pad(s, '\0', width - size);
+		_stp_fmt_pad(s, '\0', width - size);
 	_stp_put(s, u.bytes, size);
 	if (flags & STP_FMT_F_LEFT)
-		fmt_pad(s, '\0', width - size);
+		_stp_fmt_pad(s, '\0', width - size);
 }
 
 /* %m / %M: prec bytes at addr (kernel memory, or user memory with '#').
@@ -269,7 +270,7 @@ static int _stp_fmt_memory(struct stp_sink *s, int conv, unsigned flags, int wid
 	long done = 0;
 
 	if (!(flags & STP_FMT_F_LEFT))
-		fmt_pad(s, ' ', width - shown);
+		_stp_fmt_pad(s, ' ', width - shown);
 	while (done < len) {
 		size_t k = min_t(size_t, len - done, sizeof(chunk));
 		const void *src = (const void *)(addr + done);
@@ -294,7 +295,7 @@ static int _stp_fmt_memory(struct stp_sink *s, int conv, unsigned flags, int wid
 		done += k;
 	}
 	if (flags & STP_FMT_F_LEFT)
-		fmt_pad(s, ' ', width - shown);
+		_stp_fmt_pad(s, ' ', width - shown);
 	if ((flags & STP_FMT_F_ZERO) && !(flags & STP_FMT_F_LEFT))
 		_stp_putc(s, '\0');
 	return 0;
@@ -318,16 +319,16 @@ static void _stp_fmt(struct stp_sink *s, int conv, unsigned flags, int width, in
 	case STP_FMT_OCTAL:
 	case STP_FMT_HEX:
 	case STP_FMT_POINTER:
-		fmt_number(s, conv, flags, width, prec, num);
+		_stp_fmt_number(s, conv, flags, width, prec, num);
 		break;
 	case STP_FMT_CHAR:
-		fmt_char(s, flags, width, num);
+		_stp_fmt_char(s, flags, width, num);
 		break;
 	case STP_FMT_STRING:
-		fmt_string(s, flags, width, prec, str);
+		_stp_fmt_string(s, flags, width, prec, str);
 		break;
 	case STP_FMT_BINARY:
-		fmt_binary(s, flags, width, prec, num);
+		_stp_fmt_binary(s, flags, width, prec, num);
 		break;
 	case STP_FMT_MEMORY:
 	case STP_FMT_MEMHEX:
@@ -340,7 +341,7 @@ static void _stp_put_long(struct stp_sink *s, int64_t n)
 {
 	char tmp[24];
 	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
-	int nd = fmt_digits(tmp, u, 10, false);
+	int nd = _stp_fmt_digits(tmp, u, 10, false);
 
 	if (n < 0)
 		_stp_putc(s, '-');

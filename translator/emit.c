@@ -7,8 +7,9 @@
  *   globals (emit_tables.c), frames and union stp_frame
  *   functions fn_NAME_ARITY(c), probe handlers probe_I(c), each script
  *   body a NAME_body(c, l) that they call (write_body says why)
- *   probe tables, stp_globals_init/exit, stp_module (emit_tables.c)
+ *   probe tables, stp_globals_init/exit (emit_tables.c)
  *   #include "runtime.c"
+ *   the families' runtime files and tables, stp_module (emit_tables.c)
  *
  * Every body is generated first into memory (emit_stmt.c and friends),
  * because the frames and the temporaries it declares are known only
@@ -374,8 +375,8 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 			write_body(&E, out, arena_printf(E.arena, "probe_%d", i), &pb[i], NULL);
 		emit_tables_probes(&E, out, locks);
 		emit_tables_init(&E, out);
-		emit_tables_module(&E, out);
 		fputs("#include \"runtime.c\"\n", out);
+		emit_tables_module(&E, out);
 	}
 	for (i = 0; i < E.nfuncs; i++)
 		free(fb[i].b.code_buf);

@@ -33,6 +33,7 @@
 
 #include "ast.h"
 #include "pass2.h"
+#include "pass3.h"
 
 struct arena;
 struct session;
@@ -108,12 +109,9 @@ struct emit {
 };
 
 /* ---- emit_util.c ---- */
-/* A C string literal of s[0..len), escaped. */
-const char *emit_cstr(struct arena *a, const char *s, size_t len);
+/* emit_cstr and emit_num: pass3.h (probe families use them too). */
 /* name with anything but [A-Za-z0-9_] spelled as _XX hex. */
 const char *emit_mangle(struct arena *a, const char *name);
-/* The C literal of an int64_t. */
-const char *emit_num(struct arena *a, int64_t v);
 /* The "near" location of n as upstream names its token, as a C literal:
  * "operator '/' at t.stp:3:9", "identifier 'f' at <input>:1:2", ... */
 const char *emit_loc(struct emit *E, const struct node *n);

@@ -3,11 +3,13 @@
  *   globals      static struct { rwlock_t lock; T v; } g_NAME;  with the
  *                histogram spec (g_NAME_hist) and map spec (g_NAME_spec)
  *   probes       lock lists stp_locks_I[], stp_probes[] (handler, pp(),
- *                locks), stp_be_probe[] sorted by (kind, priority) in
- *                script order on ties, stp_timer_probe[]
+ *                locks)
  *   init/exit    stp_globals_init() allocates maps and statistics and sets
  *                initial values; stp_globals_exit() frees what exists
- *   stp_module   the descriptor runtime.c reads
+ *   families     after runtime.c: each used family's runtime file and
+ *                table (written by the family, probes/registry.h),
+ *                stp_families[], and stp_module, the descriptor the
+ *                runtime reads
  *
  * pp() is the derived probe point as upstream prints it: components
  * joined by '.', arguments in parentheses (strings quoted).
@@ -21,7 +23,6 @@
 #include "arena.h"
 #include "emit_int.h"
 #include "probes/registry.h"
-#include "probes/timer.h"
 
 void emit_tables_globals(struct emit *E, FILE *out);
 void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *locks);
@@ -190,82 +191,8 @@ static const char *pp_text(struct emit *E, const struct probe_point *pt)
 	return emit_cstr(E->arena, s, strlen(s));
 }
 
-struct be {
-	int probe;
-	int kind;
-	int64_t priority;
-};
-
-static int be_cmp(const void *a, const void *b)
-{
-	const struct be *x = a, *y = b;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->priority != y->priority)
-		return x->priority < y->priority ? -1 : 1;
-	return x->probe - y->probe;
-}
-
-static void be_table(struct emit *E, FILE *out)
-{
-	static const char *const kinds[] = { "STP_BEGIN", "STP_END", "STP_ERROR" };
-	struct be *t = arena_alloc(E->arena, ((size_t)E->ep->nprobes + 1) * sizeof(*t));
-	int n = 0, i = 0;
-	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
-		if (p->family != &probe_family_begin_end)
-			continue;
-		const struct pp_comp *c = p->point->comps;
-		t[n].probe = i;
-		t[n].kind = strcmp(c->name, "begin") == 0 ? 0 : strcmp(c->name, "end") == 0 ? 1 : 2;
-		t[n].priority = c->arg && c->arg->kind == ND_NUM ? c->arg->u.num : 0;
-		n++;
-	}
-	qsort(t, (size_t)n, sizeof(*t), be_cmp);
-	if (!n)
-		return;
-	fputs("static const struct stp_be_probe stp_be_probe[] = {\n", out);
-	for (int k = 0; k < n; k++)
-		fprintf(out, "\t{ &stp_probes[%d], %s, %s },\n", t[k].probe, kinds[t[k].kind],
-			emit_num(E->arena, t[k].priority));
-	fputs("};\n\n", out);
-}
-
-static int timer_table(struct emit *E, FILE *out)
-{
-	static const char *const kinds[] = {
-		[TIMER_HR] = "STP_TIMER_HR", [TIMER_JIFFIES] = "STP_TIMER_JIFFIES",
-		[TIMER_PROFILE] = "STP_TIMER_PROFILE",
-	};
-	int n = 0, i = 0;
-	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
-		if (p->family != &probe_family_timer || !p->data)
-			continue;
-		const struct timer_data *d = p->data;
-		if (!n++)
-			fputs("static const struct stp_timer_probe stp_timer_probe[] = {\n", out);
-		fprintf(out, "\t{ &stp_probes[%d], %s, %s, %s },\n", i, kinds[d->kind],
-			emit_num(E->arena, d->period), emit_num(E->arena, d->randomize));
-	}
-	if (n)
-		fputs("};\n\n", out);
-	return n;
-}
-
-static void check_families(struct emit *E)
-{
-	for (const struct elab_probe *p = E->ep->probes; p; p = p->next) {
-		if (p->family == &probe_family_begin_end || p->family == &probe_family_timer ||
-		    p->family == &probe_family_never)
-			continue;
-		diag_error(D_NOT_IMPLEMENTED, &p->point->pos,
-			   "probes of the %s family cannot be translated yet", p->family->name);
-		E->errors++;
-	}
-}
-
 void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *locks)
 {
-	check_families(E);
 	int i = 0;
 	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
 		if (!locks[i].n)
@@ -286,8 +213,6 @@ void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *lo
 			fputs("NULL, 0 },\n", out);
 	}
 	fputs("};\n\n", out);
-	be_table(E, out);
-	timer_table(E, out);
 }
 
 /* ---- init / exit ---- */
@@ -384,20 +309,53 @@ void emit_tables_init(struct emit *E, FILE *out)
 	fputs("}\n\n", out);
 }
 
+/* ---- the families and the module descriptor ---- */
+
+/* After runtime.c: for each family of the registry with probes here, in
+ * registry order (begin/end first), its runtime file and its table (the
+ * family's emit hook); then stp_families[] and stp_module, which the
+ * runtime reads.  No family is named here. */
 void emit_tables_module(struct emit *E, FILE *out)
 {
-	int nbe = 0, ntimers = 0;
-	for (const struct elab_probe *p = E->ep->probes; p; p = p->next) {
-		nbe += p->family == &probe_family_begin_end;
-		ntimers += p->family == &probe_family_timer && p->data;
+	int nfam, nused = 0, n;
+	const struct probe_family *const *fam = registry_families(&nfam);
+	const struct elab_probe **probes =
+		arena_alloc(E->arena, ((size_t)E->ep->nprobes + 1) * sizeof(*probes));
+	int *index = arena_alloc(E->arena, ((size_t)E->ep->nprobes + 1) * sizeof(*index));
+	const char **table = arena_alloc(E->arena, (size_t)nfam * sizeof(*table));
+	int *count = arena_alloc(E->arena, (size_t)nfam * sizeof(*count));
+
+	for (int f = 0; f < nfam; f++) {
+		int i = 0;
+		n = 0;
+		for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
+			if (p->family != fam[f])
+				continue;
+			probes[n] = p;
+			index[n++] = i;
+		}
+		table[f] = NULL;
+		count[f] = n;
+		/* A family without an emit hook never runs its probes (never). */
+		if (!n || !fam[f]->emit)
+			continue;
+		fprintf(out, "\n#include \"%s\"\n", fam[f]->runtime);
+		struct pp_emit e = { E->arena, out, n, probes, index };
+		table[f] = fam[f]->emit(&e);
+		nused++;
 	}
-	fputs("static const struct stp_module_desc stp_module = {\n", out);
+	if (nused) {
+		fputs("\nstatic const struct stp_family stp_families[] = {\n", out);
+		for (int f = 0; f < nfam; f++)
+			if (table[f])
+				fprintf(out, "\t{ &%s, %s, %d },\n", fam[f]->ops, table[f], count[f]);
+		fputs("};\n", out);
+	}
+	fputs("\nstatic const struct stp_module_desc stp_module = {\n", out);
 	fputs("\t.name = STP_MODULE_NAME,\n", out);
 	fputs("\t.frame_size = sizeof(union stp_frame),\n", out);
 	fputs("\t.init = stp_globals_init,\n\t.exit = stp_globals_exit,\n", out);
-	if (nbe)
-		fprintf(out, "\t.be = stp_be_probe,\n\t.nbe = %d,\n", nbe);
-	if (ntimers)
-		fprintf(out, "\t.timers = stp_timer_probe,\n\t.ntimers = %d,\n", ntimers);
-	fputs("};\n\n", out);
+	if (nused)
+		fprintf(out, "\t.families = stp_families,\n\t.nfamilies = %d,\n", nused);
+	fputs("};\n", out);
 }

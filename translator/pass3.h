@@ -11,8 +11,11 @@
 #ifndef STAP_PASS3_H
 #define STAP_PASS3_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+struct arena;
 struct session;
 struct elab_program;
 
@@ -20,5 +23,12 @@ struct elab_program;
  * errors. */
 int emit_module(FILE *out, const struct session *s, const struct elab_program *ep,
 		const char *module_name);
+
+/* Helpers of the code generators, also for probe families' emit hooks
+ * (probes/registry.h), all from emit_util.c: */
+/* A C string literal of s[0..len), escaped. */
+const char *emit_cstr(struct arena *a, const char *s, size_t len);
+/* The C literal of an int64_t (INT64_MIN too). */
+const char *emit_num(struct arena *a, int64_t v);
 
 #endif

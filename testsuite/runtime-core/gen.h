@@ -2,7 +2,8 @@
  *
  * It has the shape pass 3 gives a module (doc/module-layout.md): limits,
  * runtime.h, globals with rwlocks, a frame union, probe handlers, the
- * probe tables, stp_module, runtime.c.  Each stp_rc_<case>.c defines
+ * probe tables, runtime.c, the families' files and tables, stp_module.
+ * Each stp_rc_<case>.c defines
  * STP_MODULE_NAME and one RC_<CASE> and includes this file; run.sh drives
  * them through the ctl/data files and check.sh checks the records.
  */
@@ -250,23 +251,6 @@ static const struct stp_probe stp_probes[] = {
 	{ probe_error, "error", locks_all_r, 3 },
 };
 
-static const struct stp_be_probe stp_be_probes[] = {
-	{ &stp_probes[0], STP_BEGIN, -1 },
-	{ &stp_probes[1], STP_BEGIN, 0 },
-	{ &stp_probes[2], STP_BEGIN, 10 },
-	{ &stp_probes[6], STP_END, 0 },
-	{ &stp_probes[7], STP_ERROR, 0 },
-};
-
-static const struct stp_timer_probe stp_timer_probes[] = {
-	{ &stp_probes[3], STP_TIMER_HR, RC_PERIOD_MS * 1000000LL, RC_RANDOM_MS * 1000000LL },
-	{ &stp_probes[4], STP_TIMER_JIFFIES, RC_JIFFIES, 0 },
-	{ &stp_probes[5], STP_TIMER_PROFILE, 0, 0 },
-#if defined(RC_SKIP) && !defined(RC_NESTED_ONLY)
-	{ &stp_probes[5], STP_TIMER_HR, 200000, 0 },
-#endif
-};
-
 static int stp_globals_init(void)
 {
 	rwlock_init(&g_ticks.lock);
@@ -279,15 +263,39 @@ static void stp_globals_exit(void)
 {
 }
 
+#include "runtime.c"
+
+/* The families, as pass 3 lays them out: each one's runtime file, then
+ * its table. */
+#include "probes/begin_end.c"
+static const struct stp_be_probe stp_be_probes[] = {
+	{ &stp_probes[0], STP_BEGIN, -1 },
+	{ &stp_probes[1], STP_BEGIN, 0 },
+	{ &stp_probes[2], STP_BEGIN, 10 },
+	{ &stp_probes[6], STP_END, 0 },
+	{ &stp_probes[7], STP_ERROR, 0 },
+};
+
+#include "probes/timer.c"
+static const struct stp_timer_probe stp_timer_probes[] = {
+	{ &stp_probes[3], STP_TIMER_HR, RC_PERIOD_MS * 1000000LL, RC_RANDOM_MS * 1000000LL },
+	{ &stp_probes[4], STP_TIMER_JIFFIES, RC_JIFFIES, 0 },
+	{ &stp_probes[5], STP_TIMER_PROFILE, 0, 0 },
+#if defined(RC_SKIP) && !defined(RC_NESTED_ONLY)
+	{ &stp_probes[5], STP_TIMER_HR, 200000, 0 },
+#endif
+};
+
+static const struct stp_family stp_families[] = {
+	{ &_stp_begin_end_ops, stp_be_probes, ARRAY_SIZE(stp_be_probes) },
+	{ &_stp_timer_ops, stp_timer_probes, ARRAY_SIZE(stp_timer_probes) },
+};
+
 static const struct stp_module_desc stp_module = {
 	.name = STP_MODULE_NAME,
 	.frame_size = sizeof(union stp_frame),
 	.init = stp_globals_init,
 	.exit = stp_globals_exit,
-	.be = stp_be_probes,
-	.nbe = ARRAY_SIZE(stp_be_probes),
-	.timers = stp_timer_probes,
-	.ntimers = ARRAY_SIZE(stp_timer_probes),
+	.families = stp_families,
+	.nfamilies = ARRAY_SIZE(stp_families),
 };
-
-#include "runtime.c"

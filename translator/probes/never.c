@@ -23,4 +23,8 @@ const struct probe_family probe_family_never = {
 	.resolve = resolve,
 	.list_vars = NULL,
 	.target_var = NULL,
+	/* Never armed: nothing at run time beyond its handler in stp_probes[]. */
+	.runtime = NULL,
+	.ops = NULL,
+	.emit = NULL,
 };

@@ -272,6 +272,9 @@ int64_t pp_num_arg(const struct pp_request *req, int j)
 
 /* ---- the table ---- */
 
+/* begin/end first: pass 3 lists the families of a module in this order,
+ * and the runtime registers them in it (begin probes before anything
+ * else is armed, end probes after everything else is gone). */
 static const struct probe_family *const families[] = {
 	&probe_family_begin_end,
 	&probe_family_never,
@@ -317,6 +320,12 @@ static void registry_init(void)
 		}
 	}
 	qsort(entries, (size_t)nentries, sizeof(*entries), entry_cmp);
+}
+
+const struct probe_family *const *registry_families(int *n)
+{
+	*n = (int)(sizeof(families) / sizeof(families[0]));
+	return families;
 }
 
 const struct registry_entry *registry_entries(int *n)

@@ -15,6 +15,16 @@
  *
  * The same matcher serves probe aliases (alias.c): an alias name is a
  * pattern whose parameters, if any, are literals.
+ *
+ * A family is a whole plug-in: it also owns how its probes reach the
+ * module.  In pass 3, emit_tables.c loops over the registry (it names no
+ * family): for each family with probes in the program it includes the
+ * family's runtime file (runtime/probes/NAME.c, which defines the entry
+ * type of its table and a struct stp_family_ops), calls its emit hook to
+ * write the table (and any glue its probes need), and lists the family in
+ * stp_module.families (runtime/runtime.h says what the runtime does with
+ * it).  A new family is translator/probes/NAME.c, runtime/probes/NAME.c
+ * and a row in registry.c.
  */
 #ifndef STAP_PROBES_REGISTRY_H
 #define STAP_PROBES_REGISTRY_H
@@ -114,6 +124,15 @@ struct pp_family_pattern {
 	unsigned flags;          /* PPF_* */
 };
 
+/* Pass 3's request to a family: write the table of these probes. */
+struct pp_emit {
+	struct arena *arena;
+	FILE *out;
+	int n;                                   /* how many of the family's probes */
+	const struct elab_probe *const *probes;  /* each one, in script order */
+	const int *index;                        /* its index in stp_probes[] */
+};
+
 struct probe_family {
 	const char *name;                         /* for messages: "timer" */
 	const struct pp_family_pattern *patterns; /* terminated by a NULL text */
@@ -130,6 +149,14 @@ struct probe_family {
 	 * variable, no such member).  NULL: the family has none. */
 	enum stap_type (*target_var)(const struct elab_probe *p, const struct node *expr,
 				     const char **why);
+	/* Pass 3.  runtime: its file under runtime/ ("probes/timer.c"); ops:
+	 * the struct stp_family_ops that file defines.  emit writes, after
+	 * that file, the family's table (entries pointing at &stp_probes[I])
+	 * and returns the table's C name.  All NULL for a family whose probes
+	 * never run (never). */
+	const char *runtime;
+	const char *ops;
+	const char *(*emit)(struct pp_emit *e);
 };
 
 /* The families, and their patterns parsed once. */
@@ -141,6 +168,9 @@ struct registry_entry {
 	struct pp_pattern pat;
 };
 
+/* Every family, begin/end first (the module's families run in this
+ * order, runtime.h); *n gets the count. */
+const struct probe_family *const *registry_families(int *n);
 /* All patterns of all families, sorted by text; *n gets the count. */
 const struct registry_entry *registry_entries(int *n);
 /* --dump-probe-types */

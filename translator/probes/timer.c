@@ -6,16 +6,33 @@
  * ns 100000..86400000000000, hz(N): N > 0 and 1e9/N ns within the ns
  * range; jiffies 1..1000000.  A randomization M must be 0..N in the same
  * unit.  No $target variables.  All but timer.profile are allowed for
- * unprivileged users.  Data: struct timer_data (timer.h), period in ns.
+ * unprivileged users.
+ *
+ * Pass 3: the table is runtime/probes/timer.c's struct stp_timer_probe[],
+ * one { probe, kind, period, randomize } per timer, periods in ns (or in
+ * jiffies for timer.jiffies).
  */
 #include "config.h"
-
-#include "probes/timer.h"
 
 #include <string.h>
 
 #include "arena.h"
+#include "pass2.h"
+#include "pass3.h"
 #include "probes/registry.h"
+
+/* What a timer probe resolved to: the elab_probe's data. */
+enum timer_kind {
+	TIMER_HR,        /* timer.s/ms/us/ns/hz: an hrtimer, period in ns */
+	TIMER_JIFFIES,   /* timer.jiffies: a kernel timer, period in jiffies */
+	TIMER_PROFILE,   /* timer.profile(.tick): every CPU at each tick */
+};
+
+struct timer_data {
+	enum timer_kind kind;
+	int64_t period;      /* ns (TIMER_HR) or jiffies */
+	int64_t randomize;   /* same unit; 0 when not given */
+};
 
 static const struct pp_family_pattern patterns[] = {
 	{ "timer.s(number)", PPF_UNPRIV },
@@ -132,6 +149,23 @@ static void resolve(struct pp_request *req)
 		pp_emit(req, req->point, d);
 }
 
+static const char *emit(struct pp_emit *e)
+{
+	static const char *const kinds[] = {
+		[TIMER_HR] = "STP_TIMER_HR", [TIMER_JIFFIES] = "STP_TIMER_JIFFIES",
+		[TIMER_PROFILE] = "STP_TIMER_PROFILE",
+	};
+	_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == TIMER_PROFILE + 1, "timer kinds");
+	fputs("static const struct stp_timer_probe stp_timer_probe[] = {\n", e->out);
+	for (int i = 0; i < e->n; i++) {
+		const struct timer_data *d = e->probes[i]->data;
+		fprintf(e->out, "\t{ &stp_probes[%d], %s, %s, %s },\n", e->index[i], kinds[d->kind],
+			emit_num(e->arena, d->period), emit_num(e->arena, d->randomize));
+	}
+	fputs("};\n", e->out);
+	return "stp_timer_probe";
+}
+
 const struct probe_family probe_family_timer = {
 	.name = "timer",
 	.patterns = patterns,
@@ -139,4 +173,7 @@ const struct probe_family probe_family_timer = {
 	.resolve = resolve,
 	.list_vars = NULL,
 	.target_var = NULL,
+	.runtime = "probes/timer.c",
+	.ops = "_stp_timer_ops",
+	.emit = emit,
 };

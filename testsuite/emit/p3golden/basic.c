@@ -260,10 +260,6 @@ static const struct stp_probe stp_probes[] = {
 	{ probe_0, "begin", stp_locks_0, 3 },
 };
 
-static const struct stp_be_probe stp_be_probe[] = {
-	{ &stp_probes[0], STP_BEGIN, 0LL },
-};
-
 static long stp_gp_g_on = 1LL;
 module_param_named(on, stp_gp_g_on, long, 0);
 
@@ -297,13 +293,22 @@ fail:
 	return -ENOMEM;
 }
 
+#include "runtime.c"
+
+#include "probes/begin_end.c"
+static const struct stp_be_probe stp_be_probe[] = {
+	{ &stp_probes[0], STP_BEGIN, 0LL },
+};
+
+static const struct stp_family stp_families[] = {
+	{ &_stp_begin_end_ops, stp_be_probe, 1 },
+};
+
 static const struct stp_module_desc stp_module = {
 	.name = STP_MODULE_NAME,
 	.frame_size = sizeof(union stp_frame),
 	.init = stp_globals_init,
 	.exit = stp_globals_exit,
-	.be = stp_be_probe,
-	.nbe = 1,
+	.families = stp_families,
+	.nfamilies = 1,
 };
-
-#include "runtime.c"

@@ -1,13 +1,13 @@
 /* timer.c - timer.s/ms/us/ns/hz, timer.jiffies and timer.profile probes.
  *
- * Contract: stp_module.timers[] (runtime.h) lists the probes; pass 3 has
- * turned s/ms/us/hz into a period in ns (STP_TIMER_HR) and jiffies into
- * jiffies (STP_TIMER_JIFFIES); randomize is in the same unit.
- * - _stp_timers_alloc()/_stp_timers_free(): module init/exit, the only
- *   allocations.
- * - _stp_timers_register(): session start, process context; arms every
- *   timer or none.  _stp_timers_unregister() returns when no callback
- *   runs any more and none is armed.
+ * Contract: the family's table (runtime.h struct stp_family) is struct
+ * stp_timer_probe[]; pass 3 has turned s/ms/us/hz into a period in ns
+ * (STP_TIMER_HR) and jiffies into jiffies (STP_TIMER_JIFFIES); randomize
+ * is in the same unit.
+ * - alloc/free: module init/exit, the only allocations.
+ * - reg: session start, process context; arms every timer (arming an
+ *   allocated timer cannot fail).  unreg returns when no callback runs any
+ *   more and none is armed (hrtimer_cancel and timer_delete_sync wait).
  * - HR timers are relative hrtimers forwarded by one period (plus a
  *   random [-r, r]) on each firing, from the expiry that fired (no clock
  *   read) except every STP_TIMER_RESYNC-th firing, which forwards from
@@ -28,6 +28,15 @@
 #endif
 /* A late HR timer replays at most this many missed periods (_stp_hr_fire). */
 #define STP_TIMER_RESYNC 16
+
+enum stp_timer_kind { STP_TIMER_HR, STP_TIMER_JIFFIES, STP_TIMER_PROFILE };
+
+struct stp_timer_probe {
+	const struct stp_probe *probe;
+	enum stp_timer_kind kind;
+	int64_t period;                 /* ns (HR) or jiffies */
+	int64_t randomize;              /* same unit; 0 none */
+};
 
 struct stp_timer_cpu {              /* timer.profile: one per CPU */
 	struct hrtimer hr;
@@ -179,9 +188,9 @@ static void _stp_timer_stop(struct stp_timer *t)
 	}
 }
 
-static int _stp_timers_register(void)
+static int _stp_timers_register(const struct stp_family *f)
 {
-	for (_stp_timers_live = 0; _stp_timers_live < stp_module.ntimers; _stp_timers_live++) {
+	for (_stp_timers_live = 0; _stp_timers_live < f->nprobes; _stp_timers_live++) {
 		struct stp_timer *t = &_stp_timers[_stp_timers_live];
 
 		switch (t->tp->kind) {
@@ -199,37 +208,36 @@ static int _stp_timers_register(void)
 	return 0;       /* arming a timer cannot fail once it is allocated */
 }
 
-static void _stp_timers_unregister(void)
+static void _stp_timers_unregister(const struct stp_family *f)
 {
 	while (_stp_timers_live)
 		_stp_timer_stop(&_stp_timers[--_stp_timers_live]);
 }
 
-static void _stp_timers_free(void)
+static void _stp_timers_free(const struct stp_family *f)
 {
 	unsigned int i;
 
 	if (!_stp_timers)
 		return;
-	for (i = 0; i < stp_module.ntimers; i++)
+	for (i = 0; i < f->nprobes; i++)
 		free_percpu(_stp_timers[i].pcpu);
 	kvfree(_stp_timers);
 	_stp_timers = NULL;
 }
 
-static int _stp_timers_alloc(void)
+static int _stp_timers_alloc(const struct stp_family *f)
 {
+	const struct stp_timer_probe *tp = f->probes;
 	unsigned int i;
 
-	if (!stp_module.ntimers)
-		return 0;
-	_stp_timers = kvcalloc(stp_module.ntimers, sizeof(*_stp_timers), GFP_KERNEL);
+	_stp_timers = kvcalloc(f->nprobes, sizeof(*_stp_timers), GFP_KERNEL);
 	if (!_stp_timers)
 		return -ENOMEM;
-	for (i = 0; i < stp_module.ntimers; i++) {
+	for (i = 0; i < f->nprobes; i++) {
 		struct stp_timer *t = &_stp_timers[i];
 
-		t->tp = &stp_module.timers[i];
+		t->tp = &tp[i];
 		if (t->tp->kind != STP_TIMER_PROFILE)
 			continue;
 		t->pcpu = alloc_percpu(struct stp_timer_cpu);
@@ -238,6 +246,14 @@ static int _stp_timers_alloc(void)
 	}
 	return 0;
 fail:
-	_stp_timers_free();
+	_stp_timers_free(f);
 	return -ENOMEM;
 }
+
+static const struct stp_family_ops _stp_timer_ops = {
+	.name = "timer",
+	.alloc = _stp_timers_alloc,
+	.reg = _stp_timers_register,
+	.unreg = _stp_timers_unregister,
+	.free = _stp_timers_free,
+};
