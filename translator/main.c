@@ -169,10 +169,12 @@ static int run_pass4(const struct session *s, struct module_job *job, struct are
 	struct rusage kids0;
 	stats_start(&mark);
 	getrusage(RUSAGE_CHILDREN, &kids0);
-	const char *kf = kfeatures_header(a, s, job->build_dir, job->runtime_dir, job->cache_dir,
+	/* The kernel's features and kbuild environment are cached per kernel
+	 * even when the module is not (-m): they do not depend on it. */
+	const char *kcache = job->cache_dir ? job->cache_dir : cache_dir(a);
+	const char *kf = kfeatures_header(a, s, job->build_dir, job->runtime_dir, kcache,
 					  job->tmpdir);
-	const char *env = build_env_file(a, s, job->build_dir, job->cache_dir ? job->cache_dir
-					 : cache_dir(a));
+	const char *env = build_env_file(a, s, job->build_dir, kcache);
 	if (!kf || build_module(a, s, job->build_dir, job->runtime_dir, kf, env, job->tmpdir,
 				job->name)) {
 		fputs("Pass 4: compilation failed.  [man error::pass4]\n", stderr);
