@@ -303,7 +303,8 @@ static void _stp_unlock_all(const struct stp_probe *p)
 #endif
 
 /* Run p's handler if the session is in state `state`. */
-static void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs, int state)
+static void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs,
+			      const int64_t *args, int state)
 {
 	unsigned long flags = 0;
 	struct context *c;
@@ -323,6 +324,7 @@ static void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs, i
 	c->probe = p;
 	c->probe_point = p->pp;
 	c->regs = regs;
+	c->args = args;
 	c->user_mode_p = regs ? user_mode(regs) : 0;
 	c->actioncount = 0;
 	c->nesting = 0;
@@ -341,5 +343,11 @@ out:
 
 static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs)
 {
-	_stp_probe_run_in(p, regs, STP_SESSION_RUNNING);
+	_stp_probe_run_in(p, regs, NULL, STP_SESSION_RUNNING);
+}
+
+static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
+				const int64_t *args)
+{
+	_stp_probe_run_in(p, regs, args, STP_SESSION_RUNNING);
 }

@@ -293,6 +293,8 @@ struct context {
 	const struct stp_probe *probe;
 	const char *probe_point;        /* pp() */
 	struct pt_regs *regs;           /* NULL for begin/end/timers without regs */
+	const int64_t *args;            /* the hit's arguments (tracepoints: each
+					   one widened to 64 bits), or NULL */
 	int user_mode_p;
 	long actioncount;               /* statements so far in this hit */
 	int nesting;                    /* script function calls active */
@@ -345,6 +347,11 @@ static int64_t _stp_gettime_ns(void);
 
 /* ---- helpers of tapset C bodies (doc/runtime-api.md, tapset_support.c) ---- */
 static long _stp_read_kernel(void *dst, unsigned long addr, size_t n);
+/* A target variable's load (translator/tvar.h TV_LOAD): *v = the size-byte
+ * integer at kernel address addr, sign- or zero-extended.  A fault raises
+ * "kernel read fault at 0x... (addr)" at loc and returns true. */
+static bool _stp_tv_load(struct context *c, int64_t *v, unsigned long addr, int size,
+			 bool sign, const char *loc);
 static long _stp_read_user(void *dst, unsigned long addr, size_t n);
 static long _stp_kernel_string(char *dst, unsigned long addr, size_t max);
 static long _stp_user_string(char *dst, unsigned long addr, size_t max);
@@ -436,5 +443,8 @@ struct stp_module_desc {
  * probe's locks (trylock, in order; failure skips), calls the handler,
  * reports its error, flushes its output. */
 static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs);
+/* The same with the hit's arguments in c->args (a family's glue code). */
+static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
+				const int64_t *args);
 
 #endif

@@ -3,7 +3,9 @@
 # filters=(...) (name substrings to run, empty for all).
 #
 # Case header lines (leading '#' comments, all optional):
-#   # stap-opts: -g          extra options for stap
+#   # stap-opts: -g          extra options for stap; @KREL@ stands for the
+#                            test kernel's release (testsuite/vm/kernel.sh),
+#                            for cases that need its type information
 #   # args: foo 42           script arguments after the file
 #   # expect: D_TAG          must-fail: the diagnostic tag in stderr
 #   # expect-text: TEXT      must-fail: a substring of stderr (repeatable)
@@ -19,7 +21,9 @@ read_header()
 	local line
 	while IFS= read -r line; do
 		case $line in
-		'# stap-opts: '*) read -r -a opts <<<"${line#*: }" ;;
+		'# stap-opts: '*) read -r -a opts <<<"${line#*: }"
+			[[ " ${opts[*]} " != *" @KREL@ "* ]] ||
+				opts=("${opts[@]/#@KREL@/$(test_krel)}") ;;
 		'# args: '*) read -r -a args <<<"${line#*: }" ;;
 		'# expect: '*) expect=${line#*: } ;;
 		'# expect-text: '*) texts+=("${line#*: }") ;;

@@ -196,11 +196,12 @@ static int resolve_family(struct derive *d, const struct probe_point *pt,
 		return 0;
 	struct path p = *path;
 	struct probe_point *concrete = pp_concrete(e->arena, pt, &en->pat, m);
-	if (!p.outer)
-		p.outer = concrete;
+	/* No alias around it: -l shows each point the family derives
+	 * (kernel.trace("sched:sched_switch") for kernel.trace("sched_*")). */
 	struct sink sk = { d, &p, en, 0 };
 	struct pp_request req = {
-		.arena = e->arena, .sess = e->sess, .family = en->family, .pattern = en->pattern,
+		.arena = e->arena, .sess = e->sess, .ti = e->ti, .family = en->family,
+		.pattern = en->pattern,
 		.point = concrete, .args = m->arg, .pos = &pt->pos,
 		.quiet = path->optional || e->listing, .emit = emit_probe, .sink = &sk,
 	};

@@ -21,9 +21,17 @@ struct chunk {
 	_Alignas(max_align_t) unsigned char data[];
 };
 
+/* Something outside the arena that lives as long as it (a libbpf object). */
+struct cleanup {
+	struct cleanup *next;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 struct arena {
 	struct chunk *head;
 	size_t total;
+	struct cleanup *cleanups;
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -36,6 +44,15 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg)
+{
+	struct cleanup *c = arena_alloc(a, sizeof(*c));
+	c->fn = fn;
+	c->arg = arg;
+	c->next = a->cleanups;
+	a->cleanups = c;
+}
+
 struct arena *arena_new(void)
 {
 	return xcalloc(1, sizeof(struct arena));
@@ -45,6 +62,10 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
+	/* Newest first: a later object may depend on an earlier one (a
+	 * module's split BTF on vmlinux's). */
+	for (struct cleanup *c = a->cleanups; c; c = c->next)
+		c->fn(c->arg);
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
 		free(c);

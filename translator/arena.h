@@ -23,6 +23,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Call fn(arg) when the arena is freed (newest first): for objects the
+ * arena's memory points to but does not hold, like a libbpf object. */
+void arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg);
+
 /* Bytes handed out so far (for -v memory lines and benchmarks). */
 size_t arena_used(const struct arena *a);
 

@@ -98,6 +98,8 @@ enum print_fn {
 enum stat_op { STAT_COUNT, STAT_SUM, STAT_MIN, STAT_MAX, STAT_AVG, STAT_VARIANCE };
 enum hist_op { HIST_LINEAR, HIST_LOG };
 
+struct tv_access;
+
 /* One step of a target-variable access chain. */
 enum target_comp_kind {
 	COMP_FIELD,        /* ->name */
@@ -163,6 +165,7 @@ struct node {
 			const char *module;      /* ND_CAST, ND_ATVAR; NULL if absent */
 			struct target_comp *comps;
 			bool addr_of;        /* &... */
+			struct tv_access *access;  /* pass 2: how to read it (tvar.h) */
 		} tgt;
 		struct {
 			struct node *operand;

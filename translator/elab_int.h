@@ -28,6 +28,7 @@
 struct arena;
 struct pass1;
 struct session;
+struct ti;
 
 /* A parsed probe alias with its name as a match pattern. */
 struct alias_entry {
@@ -55,6 +56,7 @@ struct elab {
 	struct pass1 *p1;
 	struct program *prog;
 	struct tapset_index *index;
+	struct ti *ti;                /* the target kernel's type information */
 	bool listing;                 /* -l/-L: unmatched points are not errors */
 	bool quiet_types;             /* listing: infer types, report nothing unknown */
 

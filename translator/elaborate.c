@@ -22,11 +22,13 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "diag.h"
 #include "elab_int.h"
 #include "pass1.h"
 #include "session.h"
 #include "target.h"
+#include "typeinfo/typeinfo.h"
 
 const char *elab_type_name(enum stap_type t)
 {
@@ -233,6 +235,10 @@ struct elab *elab_create(struct pass1 *p1, const struct session *s, struct progr
 	e->aliases_tail = &e->aliases_head;
 	e->probes_tail = &e->probes;
 	e->index = tsi_build(a, s, target_arch(pass1_target(p1)));
+	/* Reads nothing until a probe family or a target variable asks. */
+	struct target *t = pass1_target(p1);
+	e->ti = ti_open(a, target_kernel_vr(t), target_running(t),
+			s && s->disable_cache ? NULL : cache_dir(a));
 	return e;
 }
 

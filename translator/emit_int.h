@@ -182,6 +182,10 @@ const char *emit_var_ref(struct emit *E, const struct node *var);
 /* Call a script or embedded function; the result (a copy) or NULL. */
 struct val emit_call(struct emit *E, const struct node *n);
 
+/* ---- emit_tvar.c ---- */
+/* A target variable or @cast (u.tgt.access from pass 2): its value. */
+struct val emit_tvar(struct emit *E, const struct node *n);
+
 /* ---- emit_data.c ---- */
 /* Evaluate the keys of an index list into a key array; wild (when not
  * NULL) gets "true"/"false" per key as a C initializer list.  stable:

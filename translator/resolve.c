@@ -24,6 +24,8 @@
 #include "diag.h"
 #include "elab_int.h"
 #include "session.h"
+#include "tvar.h"
+#include "typeinfo/typeinfo.h"
 
 enum { USE_READ = 1, USE_WRITE = 2 };
 
@@ -230,14 +232,52 @@ static void unavailable(struct scope *sc, struct node **np, const char *why)
 			   target_name(n), why);
 }
 
+/* @cast(p, "type"[, "module"]): p is the address of an object of that
+ * type, as the target's type information knows it. */
+static void res_cast(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+	const char *module = n->u.tgt.module;
+	struct ti_type t;
+	const char *why = NULL;
+	res_expr(sc, &n->u.tgt.base, USE_READ);
+	for (struct target_comp *c = n->u.tgt.comps; c; c = c->next)
+		if (c->kind == COMP_INDEX)
+			res_expr(sc, &c->index, USE_READ);
+	if (module && module[0] == '<') {
+		unavailable(sc, np, "types from C headers (@cast(p, \"type\", \"<header.h>\")) "
+			    "are not supported: name the kernel or a module");
+		return;
+	}
+	if (!ti_find_type(sc->e->ti, module, n->u.tgt.type_name, &t)) {
+		const char *err = ti_error(sc->e->ti);
+		unavailable(sc, np, err ? err : arena_printf(sc->e->arena, "no type '%s' in %s",
+							     n->u.tgt.type_name,
+							     module ? module : "the kernel"));
+		return;
+	}
+	n->u.tgt.access = tv_build(sc->e->arena, NULL, t, true, n->u.tgt.comps,
+				   n->u.tgt.addr_of, &why);
+	if (!n->u.tgt.access) {
+		unavailable(sc, np, why);
+		return;
+	}
+	n->type = TYPE_LONG;
+}
+
 /* $var, @cast, @var, ->: need a probe whose family has target variables
- * (none is built yet) or kernel type information. */
+ * or kernel type information. */
 static void res_target(struct scope *sc, struct node **np)
 {
 	struct node *n = *np;
-	if (n->kind == ND_AUTOCAST || n->kind == ND_CAST) {
+	if (n->kind == ND_CAST) {
+		res_cast(sc, np);
+		return;
+	}
+	if (n->kind == ND_AUTOCAST) {
 		res_expr(sc, &n->u.tgt.base, USE_READ);
-		unavailable(sc, np, "kernel type information is not available yet");
+		unavailable(sc, np, "members of a value that is not a target variable or @cast "
+			    "are not supported yet");
 		return;
 	}
 	if (n->kind == ND_ATVAR) {
@@ -254,7 +294,7 @@ static void res_target(struct scope *sc, struct node **np)
 		for (struct target_comp *c = n->u.tgt.comps; c; c = c->next)
 			if (c->kind == COMP_INDEX)
 				res_expr(sc, &c->index, USE_READ);
-		enum stap_type t = fam->target_var(sc->probe, n, &reason);
+		enum stap_type t = fam->target_var(sc->e->arena, sc->probe, n, &reason);
 		if (t != TYPE_UNKNOWN) {
 			n->type = t;
 			return;

@@ -136,6 +136,12 @@ struct target *target_new(struct arena *a, const struct session *s, bool read_fi
 	return t;
 }
 
+bool target_running(struct target *t)
+{
+	struct utsname u;
+	return uname(&u) == 0 && strcmp(u.release, t->release) == 0;
+}
+
 const char *target_kernel_vr(struct target *t)
 {
 	return t->release;

@@ -18,8 +18,10 @@ struct target;
  * the release still comes from -r or uname(2). */
 struct target *target_new(struct arena *a, const struct session *s, bool read_files);
 
-/* The whole release, e.g. "6.1.0-NN-amd64" (Debian: ABI NN, flavour amd64) */
+/* "6.1.0-56-amd64" */
 const char *target_kernel_vr(struct target *t);
+/* True when the target is the kernel this machine runs. */
+bool target_running(struct target *t);
 /* "6.1.0": the release up to its first '-' */
 const char *target_kernel_v(struct target *t);
 /* Kernel architecture name: x86_64, i386, arm64, arm, powerpc, s390, ... */

@@ -15,7 +15,8 @@ for s in "$@"; do
 	name=$(basename "$s" .stp | tr -c 'A-Za-z0-9_\n' _)
 	flags=
 	case "$s" in *guru*) flags=-g ;; esac
-	if "$stap" $flags -p3 "$s" > "$dir/m_$name.c" 2> "$dir/$name.p3err"; then
+	# -r: translate for the kernel it is built against (its type info).
+	if "$stap" $flags -r "$kbuild" -p3 "$s" > "$dir/m_$name.c" 2> "$dir/$name.p3err"; then
 		objs="$objs m_$name.o"
 		names="$names $name"
 	else

@@ -12,6 +12,9 @@
 #   NAME.err    golden stderr: one ERE per line, each matching the whole
 #               line of stderr at that position; absent = stderr empty
 #   NAME.rc     golden exit status when it is not 0
+#   NAME.files  host files the guest needs in its directory, one path a
+#               line; ${KREL} stands for the test kernel's release (e.g. a
+#               module of the image: /lib/modules/${KREL}/kernel/...)
 #
 # In the VM each case prints one header line
 #   @@case rc=<status> out=<bytes> err=<bytes>
@@ -85,6 +88,13 @@ rt_batch_add() {
 	mkdir -p "$t"
 	cp "$ko" "$t/$name.ko"
 	echo "$RT_CASE_TIMEOUT" >"$t/timeout"
+	if [ -f "$dir/$name.files" ]; then
+		local f
+		while read -r f; do
+			[ -n "$f" ] || continue
+			cp "${f//'${KREL}'/$RT_KREL}" "$t/" || return 1
+		done <"$dir/$name.files"
+	fi
 	if [ -f "$dir/$name.guest" ]; then
 		cp "$dir/$name.guest" "$t/guest.sh"
 	else

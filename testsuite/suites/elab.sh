@@ -20,6 +20,7 @@
 # Header lines (any of the leading `#` comment lines of a case; being `#`
 # comments they are also ordinary script comments):
 #   # stap-opts: -g            extra stap options, before the script file
+#                              (@KREL@: the test kernel's release)
 #   # args: foo 42             script arguments, after the script file
 #   # expect: D_TAG            elabko: stderr contains "[D_TAG]"
 #   # expect-text: TEXT        elabko: stderr contains TEXT (repeatable)
@@ -37,7 +38,7 @@
 # `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
 # the cases against upstream.
 set -u
-# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 14
+# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 17
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -196,6 +197,16 @@ run_listing_cases()
 	list_case list_vars/timer_s 0 0 'timer.s(1)' -L 'timer.s(1)'
 	list_case list_vars/alias_prologue_locals 1 0 'myalias x:long' -L myalias
 	list_case list_vars/alias_no_locals 1 0 'myalias2' -L myalias2
+	# Tracepoints of the test kernel, from its BTF and image.
+	list_case list/tracepoint_wildcard 0 0 \
+		$'kernel.trace("sched:sched_process_fork")\nkernel.trace("sched:sched_process_free")' \
+		-r "$(test_krel)" -l 'kernel.trace("sched:sched_process_f*")'
+	list_case list_vars/tracepoint 0 0 \
+		'kernel.trace("sched:sched_switch") $preempt:bool $prev:struct task_struct* $next:struct task_struct* $prev_state:unsigned int' \
+		-r "$(test_krel)" -L 'kernel.trace("sched_switch")'
+	list_case list_vars/tracepoint_bare 0 0 \
+		'kernel.trace("sched_update_nr_running_tp") $rq:struct rq* $change:int' \
+		-r "$(test_krel)" -L 'kernel.trace("sched_update_nr_running_tp")'
 	list_case dump/functions 1 0 \
 		$'add:long (a:long, b:long)\ncat:string (a:string, b:string)\nexecname:string ()\nnoret:unknown ()\npid:long ()' \
 		--dump-functions

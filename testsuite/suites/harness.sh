@@ -40,7 +40,7 @@ driver() {
 # has FILE ERE: FILE has a line matching ERE.
 has() { grep -qE "$2" "$1"; }
 
-kernel_suites=(run emit build runtime-core transport vm)
+kernel_suites=(run kernel emit build runtime-core transport vm)
 
 driver "$tmp/ci" CI=true VM_KREL=$fake -- "${kernel_suites[@]}"
 why=

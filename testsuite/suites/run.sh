@@ -28,16 +28,18 @@ export TOP_SRCDIR
 # shellcheck source=../oracle/batch.sh
 . "$TOP_SRCDIR/testsuite/oracle/batch.sh"
 
-rundir=$TOP_SRCDIR/testsuite/run
-work=${TEST_RESULTS:-/tmp}/run
+# The kernel suite (kernel.sh) runs its own directory through this file.
+suite=${RUN_SUITE:-run}
+rundir=${RUN_DIR:-$TOP_SRCDIR/testsuite/run}
+work=${TEST_RESULTS:-/tmp}/$suite
 oracle_work=${ORACLE_WORK:-/tmp/oracle-work}
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
-	cannot_run run "qemu-system-x86_64 missing: scripts/install-deps"
+	cannot_run "$suite" "qemu-system-x86_64 missing: scripts/install-deps"
 	exit 0
 fi
 if [ -z "$RT_KREL" ] || [ ! -f "/lib/modules/$RT_KREL/build/Makefile" ]; then
-	cannot_run run "no kernel headers for the test kernel ${RT_KREL:-?}: scripts/install-deps"
+	cannot_run "$suite" "no kernel headers for the test kernel ${RT_KREL:-?}: scripts/install-deps"
 	exit 0
 fi
 
@@ -66,28 +68,28 @@ check_case() {
 	local name=$1 out=$work/split/$1 want_rc=0 got_rc kernel
 	kernel=$(cat "$work/batch/results/$name.kernel" 2>/dev/null || echo noresult)
 	if ! rt_split "$work/batch" "$name" "$out"; then
-		fail "run/$name" "no result: $(cat "$out.rc")" "$(head -c 600 "$out.stdout" | cat -v)" \
+		fail "$suite/$name" "no result: $(cat "$out.rc")" "$(head -c 600 "$out.stdout" | cat -v)" \
 			"$(tail -n 8 "$work/batch/results/$name.dmesg" 2>/dev/null)"
 		return
 	fi
 	if [ "$kernel" != clean ]; then
-		fail "run/$name" "kernel $kernel" \
+		fail "$suite/$name" "kernel $kernel" \
 			"$(grep -E -m 12 -A 6 'WARNING:|BUG:|Oops|Call Trace|general protection' \
 				"$work/batch/results/$name.dmesg")"
 		return
 	fi
 	if [ ! -f "$rundir/$name.out" ]; then
-		fail "run/$name" "no golden $name.out: run testsuite/oracle/make-goldens.sh $name"
+		fail "$suite/$name" "no golden $name.out: run testsuite/oracle/make-goldens.sh $name"
 		return
 	fi
 	if ! cmp -s "$rundir/$name.out" "$out.stdout"; then
-		fail "run/$name" "stdout differs" \
+		fail "$suite/$name" "stdout differs" \
 			"$(diff -u --text --label expected --label got "$rundir/$name.out" "$out.stdout" |
 				head -n 20 | cat -v)"
 		return
 	fi
 	if ! rt_err_match "$out.stderr" "$rundir/$name.err"; then
-		fail "run/$name" "stderr differs" "expected (regexes):" \
+		fail "$suite/$name" "stderr differs" "expected (regexes):" \
 			"$(sed 's/^/  /' "$rundir/$name.err" 2>/dev/null | head -n 8)" "got:" \
 			"$(sed 's/^/  /' "$out.stderr" | head -n 8 | cat -v)"
 		return
@@ -95,10 +97,10 @@ check_case() {
 	[ ! -f "$rundir/$name.rc" ] || want_rc=$(cat "$rundir/$name.rc")
 	got_rc=$(cat "$out.rc")
 	if [ "$got_rc" != "$want_rc" ]; then
-		fail "run/$name" "exit status $got_rc, expected $want_rc"
+		fail "$suite/$name" "exit status $got_rc, expected $want_rc"
 		return
 	fi
-	pass "run/$name"
+	pass "$suite/$name"
 }
 
 main() {
@@ -113,7 +115,7 @@ main() {
 	export work rundir oracle_work RT_KREL STAP ORACLE
 	printf '%s\n' "${names[@]}" | xargs -P "${RUN_JOBS:-2}" -I{} bash -c \
 		'build_case {} >/dev/null 2>&1'
-	echo "run: built ${#names[@]} cases in $(( $(date +%s) - t0 )) s"
+	echo "$suite: built ${#names[@]} cases in $(( $(date +%s) - t0 )) s"
 
 	if [ "${ORACLE:-0}" = 1 ]; then
 		rt_batch_init "$work/batch" 'if [ ! -e /usr/lib/systemtap/stapio ]; then
@@ -135,14 +137,14 @@ fi'
 	done
 	if [ ${#built[@]} -gt 0 ]; then
 		t0=$(date +%s)
-		rt_run_batch "$work/batch" "${#built[@]}" 2>&1 | sed 's/^/run: /'
-		echo "run: VM ran ${#built[@]} cases in $(( $(date +%s) - t0 )) s"
+		rt_run_batch "$work/batch" "${#built[@]}" 2>&1 | sed "s/^/$suite: /"
+		echo "$suite: VM ran ${#built[@]} cases in $(( $(date +%s) - t0 )) s"
 	fi
 	for name in "${names[@]}"; do
 		if [ -f "$work/ko/$name.ko" ]; then
 			check_case "$name"
 		else
-			fail "run/$name" "build failed" \
+			fail "$suite/$name" "build failed" \
 				"$(grep -v '^WARNING: Kernel function symbol' "$work/build/$name.log" 2>/dev/null | head -n 12)"
 		fi
 	done

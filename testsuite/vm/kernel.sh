@@ -13,7 +13,8 @@
 #        --print-vmlinux the path of the uncompressed ELF kernel (extracted
 #        from the vmlinuz on first use; qemu boots it directly via PVH).
 #   side effects: downloads linux-image-<krel> into the cache once, extracts
-#        its /boot, installs linux-headers-<krel> if missing (root only).
+#        its /boot, installs linux-headers-<krel> and linux-image-<krel> on
+#        the host if missing (root only).
 #
 # The ABI number (the "NN" in 6.1.0-NN-amd64) changes with every Debian kernel
 # update, so it is never written down here: we always ask the metapackage.
@@ -136,13 +137,16 @@ extract_vmlinux() {
 	die "cannot extract an ELF vmlinux from $vmlinuz (is xz-utils installed?)"
 }
 
-# Modules for the VM are built on the host against these headers. Without
-# root we cannot install them: fatal when the caller wants to build (asks
-# for the release), only a warning when it just wants a kernel to boot.
+# Modules for the VM are built on the host against these headers, and the
+# translator takes the kernel's BTF (and its modules' files) from the image
+# package installed on the host.  Without root we cannot install them:
+# fatal when the caller wants to build (asks for the release), only a
+# warning when it just wants a kernel to boot.
 ensure_headers() {
-	local krel=$1 fatal=$2 hdr=linux-headers-$1
-	if [ -f "/lib/modules/$krel/build/Makefile" ] &&
-		dpkg-query -W -f='${Status}' "$hdr" 2>/dev/null | grep -q 'install ok installed'; then
+	local krel=$1 fatal=$2 hdr="linux-headers-$1 linux-image-$1"
+	if [ -f "/lib/modules/$krel/build/Makefile" ] && [ -f "/boot/vmlinuz-$krel" ] &&
+		dpkg-query -W -f='${Status}\n' linux-headers-"$krel" linux-image-"$krel" 2>/dev/null |
+		grep -c 'install ok installed' | grep -qx 2; then
 		return
 	fi
 	if [ "$(id -u)" -ne 0 ]; then
@@ -150,7 +154,8 @@ ensure_headers() {
 		die "$hdr is not installed; as root run: apt-get install $hdr"
 	fi
 	note "installing $hdr"
-	DEBIAN_FRONTEND=noninteractive apt-get -q -y install "$hdr" >&2 ||
+	# shellcheck disable=SC2086 # two package names
+	DEBIAN_FRONTEND=noninteractive apt-get -q -y install --no-install-recommends $hdr >&2 ||
 		die "apt-get install $hdr failed"
 }
 

@@ -264,6 +264,18 @@ void pp_error(struct pp_request *req, const char *fmt, ...)
 	diag_error(D_SEM_PROBE_BAD_PARAM, req->pos, "%s", msg);
 }
 
+void pp_no_match(struct pp_request *req, const char *fmt, ...)
+{
+	if (req->quiet)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(D_SEM_PROBE_NO_MATCH, req->pos, "%s", msg);
+}
+
 int64_t pp_num_arg(const struct pp_request *req, int j)
 {
 	const struct node *a = req->args[j];
@@ -279,6 +291,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_begin_end,
 	&probe_family_never,
 	&probe_family_timer,
+	&probe_family_tracepoint,
 };
 
 static struct registry_entry *entries;

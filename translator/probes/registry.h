@@ -37,6 +37,7 @@
 struct arena;
 struct session;
 struct elab_probe;
+struct ti;
 
 #define PP_MAX_COMPS 16
 
@@ -95,6 +96,7 @@ void pp_pattern_print(FILE *out, const struct pp_pattern *pat);
 struct pp_request {
 	struct arena *arena;
 	const struct session *sess;
+	struct ti *ti;                      /* the target's type info (typeinfo.h) */
 	const struct probe_family *family;
 	int pattern;                        /* index in family->patterns */
 	const struct probe_point *point;    /* concrete point (no wildcards) */
@@ -113,6 +115,10 @@ void pp_emit(struct pp_request *req, const struct probe_point *point, void *data
 /* Report a bad parameter (D_SEM_PROBE_BAD_PARAM) unless quiet; marks the
  * request failed. */
 void pp_error(struct pp_request *req, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report that the family has nothing by that name (D_SEM_PROBE_NO_MATCH)
+ * unless quiet: a better message than the generic "no match". */
+void pp_no_match(struct pp_request *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The number argument of pattern component j (0 if absent). */
 int64_t pp_num_arg(const struct pp_request *req, int j);
@@ -143,12 +149,13 @@ struct probe_family {
 	/* -L: append " $name:type" for each variable of a derived probe (NULL:
 	 * none). */
 	void (*list_vars)(FILE *out, const struct elab_probe *p);
-	/* Pass 2: the type of a target expression (ND_TARGET with its
-	 * component chain, &$x, $$vars ...) in one of the family's derived
-	 * probes; TYPE_UNKNOWN after pointing *why at the reason (no such
+	/* Pass 2: resolve a target expression (ND_TARGET with its component
+	 * chain, &$x, $$name ...) in one of the family's derived probes:
+	 * store its access path in expr->u.tgt.access (tvar.h) and return
+	 * its type; TYPE_UNKNOWN after pointing *why at the reason (no such
 	 * variable, no such member).  NULL: the family has none. */
-	enum stap_type (*target_var)(const struct elab_probe *p, const struct node *expr,
-				     const char **why);
+	enum stap_type (*target_var)(struct arena *a, const struct elab_probe *p,
+				     struct node *expr, const char **why);
 	/* Pass 3.  runtime: its file under runtime/ ("probes/timer.c"); ops:
 	 * the struct stp_family_ops that file defines.  emit writes, after
 	 * that file, the family's table (entries pointing at &stp_probes[I])
@@ -179,5 +186,6 @@ void registry_dump(FILE *out);
 extern const struct probe_family probe_family_begin_end;
 extern const struct probe_family probe_family_never;
 extern const struct probe_family probe_family_timer;
+extern const struct probe_family probe_family_tracepoint;
 
 #endif

@@ -1,0 +1,71 @@
+/* ti_int.h - what the typeinfo files share among themselves (not for the
+ * rest of the translator: typeinfo.h is the interface). */
+#ifndef STAP_TI_INT_H
+#define STAP_TI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "typeinfo/typeinfo.h"
+
+struct btf;
+
+struct ti_unit {
+	struct ti *ti;
+	struct btf *btf;
+	const char *module;         /* NULL: vmlinux */
+};
+
+struct ti {
+	struct arena *arena;
+	const char *release;
+	const char *cache_dir;      /* NULL: no cache */
+	bool running;
+	bool loaded;                /* vmlinux load tried (error says how it went) */
+	const char *error;
+	struct ti_unit vmlinux;
+	/* tracepoint systems of vmlinux, "system name" pairs (tracepoints.c) */
+	const char **sys_names, **sys_systems;
+	int nsys;
+	/* tracepoints.c */
+	bool tps_done;
+	struct ti_tracepoint *tps;
+	int ntps;
+	/* module units loaded so far (btf.c) */
+	struct ti_unit **modules;
+	int nmodules;
+};
+
+/* ---- btf.c ---- */
+/* Load vmlinux's BTF (and the systems table) once; false after setting
+ * ti->error. */
+bool ti_load(struct ti *ti);
+/* A module's unit, its split BTF loaded from path on first use; NULL when
+ * it cannot be read. */
+struct ti_unit *ti_module_unit(struct ti *ti, const char *module, const char *path);
+/* Byte offset of member `member` of struct `st` (looking into anonymous
+ * unions), or -1. */
+long ti_btf_member_offset(const struct btf *btf, const char *st, const char *member);
+/* The value of enumerator `name` in any enum, or -1. */
+int ti_btf_enum_value(const struct btf *btf, const char *name);
+
+/* ---- kimage.c ---- */
+/* The vmlinux ELF inside a bzImage file, malloc'd; NULL with *why. */
+unsigned char *ti_image_vmlinux(const char *path, size_t *len, const char **why);
+/* A malloc'd copy of the .BTF section of an ELF image in memory, or NULL. */
+void *ti_image_btf(const unsigned char *elf, size_t len, size_t *btf_len);
+/* Walk the image's trace events (see kimage.c): found() for each one
+ * whose tracepoint BTF knows.  The count, or -1 when the image or the
+ * BTF lacks what the walk needs. */
+int ti_image_event_systems(const unsigned char *elf, size_t len, const struct btf *btf,
+			   void (*found)(void *arg, const char *system, const char *name),
+			   void *arg);
+
+/* ---- util ---- */
+/* The whole file, malloc'd (NULL with errno set). */
+unsigned char *ti_read_file(const char *path, size_t *len);
+/* Write data to path atomically (a temporary file renamed); 0 or -1. */
+int ti_write_file(const char *path, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,81 @@
+/* tracepoints.c - the kernel's tracepoints: names and arguments from BTF,
+ * systems from the table btf.c loaded (tracefs, or the image's events).
+ *
+ * Every tracepoint has a `__traceiter_NAME(void *__data, ARGS...)`
+ * function in BTF whose parameters after __data are the tracepoint's
+ * prototype, names included (639 of 639 in Debian's 6.1 vmlinux).  The
+ * system is not in BTF; a tracepoint with no trace event (a bare
+ * DECLARE_TRACE such as sched_update_nr_running_tp, 11 of them here) has
+ * none and is not in tracefs, but can still be probed.
+ */
+#include "config.h"
+
+#include <bpf/btf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "typeinfo/ti_int.h"
+
+static int tp_cmp(const void *a, const void *b)
+{
+	const struct ti_tracepoint *x = a, *y = b;
+	return strcmp(x->name, y->name);
+}
+
+static const char *system_of(const struct ti *ti, const char *name)
+{
+	for (int i = 0; i < ti->nsys; i++)
+		if (strcmp(ti->sys_names[i], name) == 0)
+			return ti->sys_systems[i];
+	return NULL;
+}
+
+/* The tracepoints of one unit (its own types only, for a module's split
+ * BTF), appended to ti->tps. */
+static void collect(struct ti *ti, const struct ti_unit *u, uint32_t first_id)
+{
+	const struct btf *btf = u->btf;
+	uint32_t n = btf__type_cnt(btf);
+	int start = ti->ntps;
+	for (uint32_t id = first_id; id < n; id++) {
+		const struct btf_type *f = btf__type_by_id(btf, id);
+		if (!btf_is_func(f))
+			continue;
+		const char *fn = btf__name_by_offset(btf, f->name_off);
+		if (strncmp(fn, "__traceiter_", 12) != 0)
+			continue;
+		const struct btf_type *proto = btf__type_by_id(btf, f->type);
+		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1)
+			continue;
+		if (ti->ntps % 256 == 0) {
+			size_t old = (size_t)ti->ntps * sizeof(*ti->tps);
+			ti->tps = arena_realloc(ti->arena, ti->tps, old, old + 256 * sizeof(*ti->tps));
+		}
+		struct ti_tracepoint *tp = &ti->tps[ti->ntps++];
+		const struct btf_param *p = btf_params(proto);
+		struct ti_param *args = arena_alloc(ti->arena, (size_t)btf_vlen(proto) *
+						    sizeof(*args));
+		tp->name = fn + 12;
+		tp->module = u->module;
+		tp->system = system_of(ti, tp->name);
+		tp->nargs = btf_vlen(proto) - 1;      /* without __data */
+		for (int i = 0; i < tp->nargs; i++) {
+			args[i].name = btf__name_by_offset(btf, p[i + 1].name_off);
+			args[i].type = (struct ti_type){ u, p[i + 1].type };
+		}
+		tp->args = args;
+	}
+	qsort(ti->tps + start, (size_t)(ti->ntps - start), sizeof(*ti->tps), tp_cmp);
+}
+
+const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n)
+{
+	if (!ti->tps_done) {
+		ti->tps_done = true;
+		if (ti_load(ti))
+			collect(ti, &ti->vmlinux, 1);
+	}
+	*n = ti->ntps;
+	return ti->tps;
+}

@@ -1,0 +1,108 @@
+/* typeinfo.h - what the translator knows of a kernel's types, functions
+ * and tracepoints, whatever the source.
+ *
+ * One interface, several backends: BTF now (typeinfo/btf.c: the kernel's
+ * own type information, shipped by every modern distro kernel, no
+ * debuginfo package), DWARF through libdw later for what BTF cannot say
+ * (locals, lines, inlines).  Probe families and target-variable
+ * resolution ask only through here.
+ *
+ * Where the BTF comes from (ti_open): the running kernel's
+ * /sys/kernel/btf/vmlinux when the target release is the running one,
+ * else the .BTF section of the release's image (/boot/vmlinuz-REL: a
+ * bzImage whose xz payload is the whole vmlinux ELF), extracted once and
+ * cached per kernel under the cache directory.  Modules carry split BTF
+ * against vmlinux in their .ko files (/lib/modules/REL/kernel/...).
+ *
+ * Loading is lazy: ti_open() reads nothing; the first question loads
+ * what it needs and remembers a failure (ti_error says why).
+ *
+ * Types are values: a struct ti_type names one type of one unit (vmlinux
+ * or a module), and is valid for the life of the struct ti.
+ */
+#ifndef STAP_TYPEINFO_H
+#define STAP_TYPEINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct ti;
+struct ti_unit;                 /* vmlinux or one module's types */
+
+struct ti_type {
+	const struct ti_unit *unit;
+	uint32_t id;                /* 0: void (or no type) */
+};
+
+enum ti_kind {
+	TI_VOID,
+	TI_INT,                     /* also bool and char; ti_int_signed */
+	TI_PTR,
+	TI_ARRAY,
+	TI_STRUCT,
+	TI_UNION,
+	TI_ENUM,
+	TI_FUNC,                    /* a function prototype (pointer target) */
+	TI_FLOAT,
+	TI_OTHER,
+};
+
+/* One named parameter (a function's, a tracepoint's). */
+struct ti_param {
+	const char *name;
+	struct ti_type type;
+};
+
+/* One tracepoint of the kernel or a module. */
+struct ti_tracepoint {
+	const char *name;           /* "sched_switch" */
+	const char *system;         /* "sched"; NULL for a bare tracepoint (no
+				       trace event, not in tracefs) */
+	const char *module;         /* NULL: vmlinux */
+	int nargs;
+	const struct ti_param *args;  /* the prototype, without __data */
+};
+
+/* A member found by name, anonymous structs and unions looked through. */
+struct ti_member {
+	const char *name;
+	struct ti_type type;
+	uint64_t bit_offset;        /* from the start of the outer struct */
+	uint32_t bit_size;          /* a bitfield's width; 0 for a whole member */
+};
+
+/* The type information of kernel release `release`; running: it is the
+ * kernel this machine runs.  cache_dir may be NULL (no cache). */
+struct ti *ti_open(struct arena *a, const char *release, bool running, const char *cache_dir);
+/* Why the last load failed ("no BTF for 6.1.0-9-amd64: ..."), or NULL. */
+const char *ti_error(const struct ti *ti);
+
+/* Every tracepoint (vmlinux first, then modules by name), sorted by name
+ * within each; NULL with *n 0 when none can be known (ti_error). */
+const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n);
+
+/* The struct, union or typedef of that name in vmlinux ("struct
+ * task_struct", "union x", "pid_t", or a bare name looked up in that
+ * order) or, with module non-NULL, in that module.  found false: none. */
+bool ti_find_type(struct ti *ti, const char *module, const char *name, struct ti_type *out);
+
+/* typedefs, const, volatile and restrict stripped */
+struct ti_type ti_resolve(struct ti_type t);
+enum ti_kind ti_kind_of(struct ti_type t);
+/* Size in bytes (0 for void, functions, incomplete types). */
+uint64_t ti_size(struct ti_type t);
+bool ti_int_signed(struct ti_type t);
+/* TI_PTR: what it points to; TI_ARRAY: the element type. */
+struct ti_type ti_target(struct ti_type t);
+/* TI_ARRAY: number of elements. */
+uint32_t ti_array_len(struct ti_type t);
+/* Member `name` of a struct or union type (resolved first). */
+bool ti_member(struct ti_type t, const char *name, struct ti_member *out);
+/* Members in order, anonymous ones expanded: calls fn for each. */
+void ti_each_member(struct ti_type t, void (*fn)(const struct ti_member *m, void *arg), void *arg);
+/* The type as C spells it, the way stap -L prints it: "struct
+ * task_struct*", "long int", "char const*", "unsigned int[16]". */
+const char *ti_type_name(struct arena *a, struct ti_type t);
+
+#endif
