@@ -203,7 +203,8 @@ static int resolve_family(struct derive *d, const struct probe_point *pt,
 		.arena = e->arena, .sess = e->sess, .ti = e->ti, .family = en->family,
 		.pattern = en->pattern,
 		.point = concrete, .args = m->arg, .pos = &pt->pos,
-		.quiet = path->optional || e->listing, .emit = emit_probe, .sink = &sk,
+		.quiet = path->optional || e->listing, .listing = e->listing,
+		.emit = emit_probe, .sink = &sk,
 	};
 	en->family->resolve(&req);
 	return sk.count;

@@ -166,6 +166,8 @@ struct node {
 			struct target_comp *comps;
 			bool addr_of;        /* &... */
 			struct tv_access *access;  /* pass 2: how to read it (tvar.h) */
+			struct node *expansion;    /* pass 2: the expression it stands
+						      for ($$parms: a sprintf), or NULL */
 		} tgt;
 		struct {
 			struct node *operand;

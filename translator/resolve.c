@@ -295,6 +295,13 @@ static void res_target(struct scope *sc, struct node **np)
 			if (c->kind == COMP_INDEX)
 				res_expr(sc, &c->index, USE_READ);
 		enum stap_type t = fam->target_var(sc->e->arena, sc->probe, n, &reason);
+		if (t != TYPE_UNKNOWN && n->u.tgt.expansion) {
+			struct node *x = n->u.tgt.expansion;
+			x->next = n->next;
+			*np = x;
+			res_expr(sc, np, USE_READ);
+			return;
+		}
 		if (t != TYPE_UNKNOWN) {
 			n->type = t;
 			return;

@@ -103,6 +103,7 @@ struct pp_request {
 	struct node *const *args;           /* args[j] of pattern component j */
 	const struct srcpos *pos;           /* the user's point, for diagnostics */
 	bool quiet;                         /* optional point: report nothing */
+	bool listing;                       /* -l/-L: only names and types needed */
 	bool failed;                        /* an error was found */
 	/* the caller's sink for derived probes */
 	void (*emit)(struct pp_request *req, const struct probe_point *point, void *data);
@@ -151,9 +152,11 @@ struct probe_family {
 	void (*list_vars)(FILE *out, const struct elab_probe *p);
 	/* Pass 2: resolve a target expression (ND_TARGET with its component
 	 * chain, &$x, $$name ...) in one of the family's derived probes:
-	 * store its access path in expr->u.tgt.access (tvar.h) and return
-	 * its type; TYPE_UNKNOWN after pointing *why at the reason (no such
-	 * variable, no such member).  NULL: the family has none. */
+	 * store its access path in expr->u.tgt.access (tvar.h), or an
+	 * expression that stands for it in expr->u.tgt.expansion ($$parms:
+	 * a sprintf of the arguments, resolved in turn), and return its type;
+	 * TYPE_UNKNOWN after pointing *why at the reason (no such variable,
+	 * no such member).  NULL: the family has none. */
 	enum stap_type (*target_var)(struct arena *a, const struct elab_probe *p,
 				     struct node *expr, const char **why);
 	/* Pass 3.  runtime: its file under runtime/ ("probes/timer.c"); ops:

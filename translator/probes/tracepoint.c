@@ -8,8 +8,14 @@
  * (kernel.trace("sched:sched_switch")); a bare tracepoint (no trace
  * event) is kernel.trace("NAME").
  *
+ * Module tracepoints (ext4, xfs, kvm ... are modules on Debian) are
+ * listed from the cached scan of /lib/modules/REL (typeinfo/modules.c);
+ * a probe on one reads that module's BTF for its argument types, and the
+ * runtime attaches it whenever the module is loaded, before or during the
+ * session.
+ *
  * Target variables: each argument as $NAME (with ->member, [index], &),
- * $$name and $$system (strings).  @cast and @defined are resolve.c's.
+ * $$name and $$system (strings), $$parms / $$vars ("a=0x1 b=0x2").  @cast and @defined are resolve.c's.
  * An argument must fit a register (an integer, enum, pointer or a struct
  * of at most 8 bytes such as pte_t); a tracepoint with a larger struct
  * passed by value cannot be probed (none in Debian's 6.1 vmlinux).
@@ -111,7 +117,15 @@ static void resolve(struct pp_request *req)
 			continue;
 		}
 		found++;
-		const char *why = unprobeable(req->arena, tp);
+		/* A module's argument types are read from its .ko only when a
+		 * probe will use them: listing needs just the cached names. */
+		const char *why = NULL;
+		if (!req->listing && !ti_tracepoint_typed(req->ti, tp, &why)) {
+			if (!wild)
+				pp_error(req, "tracepoint %s cannot be probed: %s", tp->name, why);
+			continue;
+		}
+		why = tp->module && req->listing ? NULL : unprobeable(req->arena, tp);
 		if (why) {
 			/* A wildcard takes what it can; a name asks for this one. */
 			if (!wild)
@@ -135,7 +149,7 @@ static void list_vars(FILE *out, const struct elab_probe *p)
 	const struct tp_data *d = p->data;
 	struct arena *a = arena_new();
 	for (int i = 0; i < d->tp->nargs; i++)
-		fprintf(out, " $%s:%s", d->tp->args[i].name, ti_type_name(a, d->tp->args[i].type));
+		fprintf(out, " $%s:%s", d->tp->args[i].name, ti_param_type_name(a, &d->tp->args[i]));
 	arena_free(a);
 }
 
@@ -149,6 +163,35 @@ static const char *context_string(const struct tp_data *d, const char *name)
 	return NULL;
 }
 
+/* $$parms and $$vars (the same here: a tracepoint has no locals):
+ * sprintf("a=%#x b=%#x", $a, $b), as upstream prints them; the pretty
+ * forms ($$parms$, $$parms$$) print the same (values, not what pointers
+ * point to).  $$locals is empty. */
+static struct node *all_vars(struct arena *a, const struct tp_data *d, const struct node *n,
+			     bool locals)
+{
+	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
+	struct node **tail = &call->u.call.args;
+	const char *fmt = "";
+	call->op = PF_STRING | PF_FORMAT;
+	call->u.call.name = "sprintf";
+	struct node *f = ast_node_new(a, ND_STR, &n->pos);
+	*tail = f;
+	tail = &f->next;
+	call->u.call.nargs = 1;
+	for (int i = 0; !locals && i < d->tp->nargs; i++) {
+		fmt = arena_printf(a, "%s%s%s=%%#x", fmt, i ? " " : "", d->tp->args[i].name);
+		struct node *v = ast_node_new(a, ND_TARGET, &n->pos);
+		v->u.tgt.name = arena_printf(a, "$%s", d->tp->args[i].name);
+		*tail = v;
+		tail = &v->next;
+		call->u.call.nargs++;
+	}
+	f->u.str.s = fmt;
+	f->u.str.len = strlen(fmt);
+	return call;
+}
+
 static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
 				 const char **why)
 {
@@ -157,6 +200,16 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 	if (expr->kind != ND_TARGET)
 		return TYPE_UNKNOWN;
 	const char *name = expr->u.tgt.name;
+	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0 ||
+	    strcmp(name, "$$locals") == 0) {
+		const struct target_comp *c = expr->u.tgt.comps;
+		if ((c && (c->kind != COMP_PRETTY || c->next)) || expr->u.tgt.addr_of) {
+			*why = arena_printf(a, "%s is a string: it has no members", name);
+			return TYPE_UNKNOWN;
+		}
+		n->u.tgt.expansion = all_vars(a, d, n, strcmp(name, "$$locals") == 0);
+		return TYPE_STRING;
+	}
 	const char *s = context_string(d, name);
 	if (s) {
 		if (expr->u.tgt.comps || expr->u.tgt.addr_of) {
@@ -225,8 +278,9 @@ static const char *emit(struct pp_emit *e)
 	fputs("static const struct stp_tp_probe stp_tp_probe[] = {\n", e->out);
 	for (int k = 0; k < e->n; k++) {
 		const struct ti_tracepoint *tp = ((const struct tp_data *)e->probes[k]->data)->tp;
-		fprintf(e->out, "\t{ &stp_probes[%d], \"%s\", (void *)stp_tp_glue_%d, "
-			"&stp_tp_slot[%d] },\n", e->index[k], tp->name, k, k);
+		fprintf(e->out, "\t{ &stp_probes[%d], \"%s\", %s%s%s, (void *)stp_tp_glue_%d, "
+			"&stp_tp_slot[%d] },\n", e->index[k], tp->name, tp->module ? "\"" : "",
+			tp->module ? tp->module : "NULL", tp->module ? "\"" : "", k, k);
 	}
 	fputs("};\n", e->out);
 	return "stp_tp_probe";

@@ -121,7 +121,8 @@ static bool img_ptr(const struct img *im, uint64_t va, uint64_t *out)
 	return p != NULL;
 }
 
-/* A NUL-terminated identifier at va ([a-z0-9_], at most 63 bytes). */
+/* A NUL-terminated identifier at va ([A-Za-z0-9_-]: systems such as
+ * xhci-hcd have dashes; at most 63 bytes). */
 static const char *img_ident(const struct img *im, uint64_t va)
 {
 	const char *s = img_at(im, va, 1);
@@ -134,7 +135,7 @@ static const char *img_ident(const struct img *im, uint64_t va)
 		char c = s[i];
 		if (!c)
 			return i ? s : NULL;
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
 		      (c >= 'A' && c <= 'Z')))
 			return NULL;
 	}

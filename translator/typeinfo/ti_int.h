@@ -62,6 +62,11 @@ int ti_image_event_systems(const unsigned char *elf, size_t len, const struct bt
 			   void (*found)(void *arg, const char *system, const char *name),
 			   void *arg);
 
+/* ---- modules.c ---- */
+/* Every module's tracepoints (the cached scan): *n of them in *out, each
+ * with type names only. */
+int ti_module_tracepoints(struct ti *ti, struct ti_tracepoint **out);
+
 /* ---- util ---- */
 /* The whole file, malloc'd (NULL with errno set). */
 unsigned char *ti_read_file(const char *path, size_t *len);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <bpf/btf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@
 static int tp_cmp(const void *a, const void *b)
 {
 	const struct ti_tracepoint *x = a, *y = b;
-	return strcmp(x->name, y->name);
+	int m = strcmp(x->module ? x->module : "", y->module ? y->module : "");
+	return m ? m : strcmp(x->name, y->name);
 }
 
 static const char *system_of(const struct ti *ti, const char *name)
@@ -58,6 +60,7 @@ static void collect(struct ti *ti, const struct ti_unit *u, uint32_t first_id)
 						    sizeof(*args));
 		tp->name = fn + 12;
 		tp->module = u->module;
+		tp->file = NULL;
 		tp->system = system_of(ti, tp->name);
 		tp->nargs = btf_vlen(proto) - 1;      /* without __data */
 		for (int i = 0; i < tp->nargs; i++) {
@@ -73,9 +76,45 @@ const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n)
 {
 	if (!ti->tps_done) {
 		ti->tps_done = true;
-		if (ti_load(ti))
+		if (ti_load(ti)) {
 			collect(ti, &ti->vmlinux, 1);
+			struct ti_tracepoint *mods;
+			int nm = ti_module_tracepoints(ti, &mods);
+			size_t old = (size_t)ti->ntps * sizeof(*ti->tps);
+			ti->tps = arena_realloc(ti->arena, ti->tps, old,
+						old + (size_t)nm * sizeof(*ti->tps));
+			memcpy(ti->tps + ti->ntps, mods, (size_t)nm * sizeof(*mods));
+			qsort(ti->tps + ti->ntps, (size_t)nm, sizeof(*ti->tps), tp_cmp);
+			ti->ntps += nm;
+		}
 	}
 	*n = ti->ntps;
 	return ti->tps;
+}
+
+bool ti_tracepoint_typed(struct ti *ti, const struct ti_tracepoint *tp, const char **why)
+{
+	if (!tp->module || !tp->nargs || tp->args[0].type.unit)
+		return true;
+	const struct ti_unit *u = ti_module_unit(ti, tp->module, tp->file);
+	char fn[160];
+	snprintf(fn, sizeof(fn), "__traceiter_%s", tp->name);
+	int id = u ? btf__find_by_name_kind(u->btf, fn, BTF_KIND_FUNC) : -1;
+	const struct btf_type *f = id > 0 ? btf__type_by_id(u->btf, (uint32_t)id) : NULL;
+	const struct btf_type *proto = f ? btf__type_by_id(u->btf, f->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) != tp->nargs + 1) {
+		*why = arena_printf(ti->arena, "cannot read the types of module %s (%s)",
+				    tp->module, tp->file);
+		return false;
+	}
+	const struct btf_param *p = btf_params(proto);
+	struct ti_param *args = (struct ti_param *)tp->args;
+	for (int i = 0; i < tp->nargs; i++)
+		args[i].type = (struct ti_type){ u, p[i + 1].type };
+	return true;
+}
+
+const char *ti_param_type_name(struct arena *a, const struct ti_param *p)
+{
+	return p->type.unit || !p->type_name ? ti_type_name(a, p->type) : p->type_name;
 }

@@ -51,7 +51,9 @@ enum ti_kind {
 /* One named parameter (a function's, a tracepoint's). */
 struct ti_param {
 	const char *name;
-	struct ti_type type;
+	struct ti_type type;        /* unit NULL: not loaded yet (a module's
+				       tracepoint from the cache: ti_tracepoint_typed) */
+	const char *type_name;      /* as -L prints it, when known without type */
 };
 
 /* One tracepoint of the kernel or a module. */
@@ -60,6 +62,7 @@ struct ti_tracepoint {
 	const char *system;         /* "sched"; NULL for a bare tracepoint (no
 				       trace event, not in tracefs) */
 	const char *module;         /* NULL: vmlinux */
+	const char *file;           /* the module's .ko file (NULL: vmlinux) */
 	int nargs;
 	const struct ti_param *args;  /* the prototype, without __data */
 };
@@ -78,9 +81,16 @@ struct ti *ti_open(struct arena *a, const char *release, bool running, const cha
 /* Why the last load failed ("no BTF for 6.1.0-9-amd64: ..."), or NULL. */
 const char *ti_error(const struct ti *ti);
 
-/* Every tracepoint (vmlinux first, then modules by name), sorted by name
- * within each; NULL with *n 0 when none can be known (ti_error). */
+/* Every tracepoint: vmlinux's sorted by name, then the modules' (from
+ * /lib/modules/REL, whether loaded or not) sorted by module and name;
+ * NULL with *n 0 when none can be known (ti_error).  A module's
+ * tracepoint has its argument types only after ti_tracepoint_typed. */
 const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n);
+/* Load a module tracepoint's argument types from its module's BTF (no-op
+ * for vmlinux's); false with *why when that BTF cannot be read. */
+bool ti_tracepoint_typed(struct ti *ti, const struct ti_tracepoint *tp, const char **why);
+/* An argument's type as -L prints it. */
+const char *ti_param_type_name(struct arena *a, const struct ti_param *p);
 
 /* The struct, union or typedef of that name in vmlinux ("struct
  * task_struct", "union x", "pid_t", or a bare name looked up in that
