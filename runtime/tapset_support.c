@@ -8,6 +8,8 @@
  */
 #include <linux/uaccess.h>
 #include <linux/kallsyms.h>
+#include <linux/module.h>
+#include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 
 static long _stp_read_kernel(void *dst, unsigned long addr, size_t n)
@@ -106,6 +108,37 @@ static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n)
 	}
 	preempt_enable();
 	return name;
+}
+
+/* "func+0x1a/0x80 [kernel]" (or "[module]"), as a backtrace line names
+ * addr; "0x..." alone when no symbol holds it. */
+static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n)
+{
+	char *line;
+
+	preempt_disable();
+	line = _stp_this_chunk()->sym;
+	sprint_symbol(line, addr);
+	if (strncmp(line, "0x", 2) == 0 || strchr(line, '['))
+		snprintf(buf, n, "%s", line);
+	else
+		snprintf(buf, n, "%s [kernel]", line);
+	preempt_enable();
+	return buf;
+}
+
+/* The kernel stack of the hit, innermost first, without the frames of
+ * this module (the handler and the glue that called it): the first entry
+ * is the kernel code the probe fired in (a tracepoint's __traceiter, a
+ * timer's interrupt). */
+static unsigned int _stp_kstack(unsigned long *entries, unsigned int max)
+{
+	unsigned int n = stack_trace_save(entries, max, 0), skip = 0;
+
+	while (skip < n && within_module(entries[skip], THIS_MODULE))
+		skip++;
+	memmove(entries, entries + skip, (n - skip) * sizeof(*entries));
+	return n - skip;
 }
 
 /* No user-space symbol table is carried yet (-d, --ldd). */
