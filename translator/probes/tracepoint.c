@@ -15,7 +15,9 @@
  * session.
  *
  * Target variables: each argument as $NAME (with ->member, [index], &),
- * $$name and $$system (strings), $$parms / $$vars ("a=0x1 b=0x2").  @cast and @defined are resolve.c's.
+ * $$name and $$system (strings), $$parms / $$vars ("a=0x1 b=0x2"), and
+ * the pretty forms $x$ and $$parms$ (integers in decimal, pointers in
+ * hex; a struct a pointer points to is not expanded into its members).  @cast and @defined are resolve.c's.
  * An argument must fit a register (an integer, enum, pointer or a struct
  * of at most 8 bytes such as pte_t); a tracepoint with a larger struct
  * passed by value cannot be probed (none in Debian's 6.1 vmlinux).
@@ -163,12 +165,20 @@ static const char *context_string(const struct tp_data *d, const char *name)
 	return NULL;
 }
 
+/* How the pretty forms ($x$, $$parms$) print a value of type t: an
+ * integer in decimal, a pointer in hex.  (A struct a pointer points to
+ * is not expanded into its members yet.) */
+static const char *pretty_conv(struct ti_type t)
+{
+	return ti_kind_of(t) == TI_PTR ? "%#x" : "%d";
+}
+
 /* $$parms and $$vars (the same here: a tracepoint has no locals):
  * sprintf("a=%#x b=%#x", $a, $b), as upstream prints them; the pretty
- * forms ($$parms$, $$parms$$) print the same (values, not what pointers
- * point to).  $$locals is empty. */
+ * forms ($$parms$, $$parms$$) print integers in decimal.  $$locals is
+ * empty. */
 static struct node *all_vars(struct arena *a, const struct tp_data *d, const struct node *n,
-			     bool locals)
+			     bool locals, bool pretty)
 {
 	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
 	struct node **tail = &call->u.call.args;
@@ -180,7 +190,8 @@ static struct node *all_vars(struct arena *a, const struct tp_data *d, const str
 	tail = &f->next;
 	call->u.call.nargs = 1;
 	for (int i = 0; !locals && i < d->tp->nargs; i++) {
-		fmt = arena_printf(a, "%s%s%s=%%#x", fmt, i ? " " : "", d->tp->args[i].name);
+		fmt = arena_printf(a, "%s%s%s=%s", fmt, i ? " " : "", d->tp->args[i].name,
+				   pretty ? pretty_conv(d->tp->args[i].type) : "%#x");
 		struct node *v = ast_node_new(a, ND_TARGET, &n->pos);
 		v->u.tgt.name = arena_printf(a, "$%s", d->tp->args[i].name);
 		*tail = v;
@@ -190,6 +201,46 @@ static struct node *all_vars(struct arena *a, const struct tp_data *d, const str
 	f->u.str.s = fmt;
 	f->u.str.len = strlen(fmt);
 	return call;
+}
+
+static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
+				 const char **why);
+
+/* $x$ / $x->f$$: the value as a string, sprintf("%d" or "%#x", $x->f),
+ * the same variable without its trailing $ (resolved in turn). */
+static enum stap_type pretty_var(struct arena *a, const struct ti_param *arg, struct node *n,
+				 const char **why)
+{
+	struct node *plain = ast_node_new(a, ND_TARGET, &n->pos);
+	struct target_comp **tail = &plain->u.tgt.comps;
+	plain->u.tgt.name = n->u.tgt.name;
+	for (const struct target_comp *c = n->u.tgt.comps; c && c->kind != COMP_PRETTY;
+	     c = c->next) {
+		struct target_comp *copy = arena_alloc(a, sizeof(*copy));
+		*copy = *c;
+		copy->next = NULL;
+		*tail = copy;
+		tail = &copy->next;
+	}
+	if (n->u.tgt.addr_of) {
+		*why = "& of a pretty-printed value";
+		return TYPE_UNKNOWN;
+	}
+	const struct tv_access *acc = tv_build(a, "0", arg->type, false, plain->u.tgt.comps,
+					       false, why);
+	if (!acc)
+		return TYPE_UNKNOWN;
+	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
+	struct node *f = ast_node_new(a, ND_STR, &n->pos);
+	call->op = PF_STRING | PF_FORMAT;
+	call->u.call.name = "sprintf";
+	call->u.call.args = f;
+	call->u.call.nargs = 2;
+	f->next = plain;
+	f->u.str.s = acc->is_pointer ? "%#x" : "%d";
+	f->u.str.len = strlen(f->u.str.s);
+	n->u.tgt.expansion = call;
+	return TYPE_STRING;
 }
 
 static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
@@ -207,7 +258,7 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 			*why = arena_printf(a, "%s is a string: it has no members", name);
 			return TYPE_UNKNOWN;
 		}
-		n->u.tgt.expansion = all_vars(a, d, n, strcmp(name, "$$locals") == 0);
+		n->u.tgt.expansion = all_vars(a, d, n, strcmp(name, "$$locals") == 0, c != NULL);
 		return TYPE_STRING;
 	}
 	const char *s = context_string(d, name);
@@ -224,6 +275,11 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 	for (int i = 0; i < d->tp->nargs; i++) {
 		if (strcmp(name + 1, d->tp->args[i].name) != 0)
 			continue;
+		const struct target_comp *last = expr->u.tgt.comps;
+		while (last && last->next)
+			last = last->next;
+		if (last && last->kind == COMP_PRETTY)
+			return pretty_var(a, &d->tp->args[i], n, why);
 		struct tv_access *acc = tv_build(a, arena_printf(a, "c->args[%d]", i),
 						 d->tp->args[i].type, false, expr->u.tgt.comps,
 						 expr->u.tgt.addr_of, why);
