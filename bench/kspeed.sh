@@ -16,6 +16,11 @@
 # tick0.stp is the same session without the timer probe, and the row
 # "tick-tick0" is the hit's own cost.
 #
+# The tracepoint workload (bench/kspeed/tpswitch*.stp, a statistic fed on
+# sched_switch) is measured the same way around bench/kspeed/pingpong.c,
+# two processes passing a byte PINGS times, two context switches per
+# round trip: the row "tpswitch-tpswitch0" is one sched_switch hit's cost.
+#
 # Usage: bench/kspeed.sh [BUILDDIR] [WORKLOAD...]
 #   BUILDDIR  a build tree holding translator/stap and staprun/staprun,
 #             staprun/stapio (default: $STAP/$STAPRUN/$STAPIO, else
@@ -58,6 +63,7 @@ KREL=${KREL:-$("$top/testsuite/vm/kernel.sh" --print-release)}
 ITERS=${ITERS:-1000000}
 SPIN=${SPIN:-100000000}         # spin iterations of the timer workload
 TICK_NS=100000                  # tick.stp's timer period
+PINGS=${PINGS:-20000}           # round trips of the tracepoint workload
 DEFS=(-DMAXACTION=100000000 -DSTP_NO_OVERLOAD)
 
 die() { echo "kspeed: $*" >&2; exit 2; }
@@ -137,6 +143,8 @@ cp "$STAPIO" "$batch/bin/stapio"
 cp /usr/bin/staprun "$batch/bin/peer-staprun"
 cp /usr/lib/systemtap/stapio "$batch/bin/peer-stapio"
 gcc -static -O2 -o "$batch/bin/spin" "$top/bench/kspeed/spin.c" || die "cannot build spin.c"
+gcc -static -O2 -o "$batch/bin/pingpong" "$top/bench/kspeed/pingpong.c" ||
+	die "cannot build pingpong.c"
 # loop_run: the guest loop of a begin-probe workload ($name, $have):
 # RUNS loads of each side's module, alternating, each printing its
 # "kspeed N NS" line prefixed with the side.
@@ -181,6 +189,11 @@ done
 EOF
 }
 
+# tp_run: tick_run's loop around the ping-pong instead of the spin.
+tp_run() {
+	tick_run | sed "s|\\\$(spin $SPIN)|\\\$(pingpong $PINGS)|"
+}
+
 ntests=0
 for name in "${workloads[@]}"; do
 	t=$batch/tests/$name
@@ -204,6 +217,7 @@ i=0
 EOF
 	case $name in
 	tick*) tick_run >>"$t/run.sh" ;;
+	tp*) tp_run >>"$t/run.sh" ;;
 	*) loop_run >>"$t/run.sh" ;;
 	esac
 done
@@ -240,6 +254,17 @@ per_hit() {
 		'$1 == s && $2 == "spin" && $3 > 0 { print ($3 - b) * p / $3 }' "$1" | median
 }
 
+# per_switch FILE SIDE: "MEDIAN MIN" ns per context switch of the
+# ping-pong: each run's time with the module, less the median without
+# it, over its 2 * PINGS switches.
+per_switch() {
+	local base
+	base=$(awk '$1 == "base" { print $2 }' "$1" | median | cut -d' ' -f1)
+	[ "$base" != - ] || { echo "- -"; return; }
+	awk -v s="$2" -v b="$base" -v n="$PINGS" \
+		'$1 == s && $2 == "spin" { print ($3 - b) / (2 * n) }' "$1" | median
+}
+
 echo
 if [ "$CLOCK" = icount ]; then
 	echo "in-kernel cost: guest instructions per iteration (qemu -icount, median of $RUNS runs, $ITERS iterations)"
@@ -256,6 +281,9 @@ for name in "${workloads[@]}"; do
 	tick*)
 		read -r o omin < <(per_hit "$res" ours)
 		read -r p pmin < <(per_hit "$res" peer) ;;
+	tp*)
+		read -r o omin < <(per_switch "$res" ours)
+		read -r p pmin < <(per_switch "$res" peer) ;;
 	*)
 		read -r o omin < <(per_iter "$res" ours)
 		read -r p pmin < <(per_iter "$res" peer) ;;
@@ -275,19 +303,26 @@ for name in "${workloads[@]}"; do
 		printf '  %-11s %8s/%-8s %8s/%-8s %9s  %s\n' "$name" "$o" "$omin" "$p" "$pmin" "$r" "$notes"
 	fi
 done
-# tick less tick0: the hit's own cost, without what the idle session
-# costs the CPU meanwhile.
-if [ -f "$batch/results/tick.out" ] && [ -f "$batch/results/tick0.out" ]; then
-	net=()
+# net_row LABEL FN WORKLOAD BASELINE NOTE: WORKLOAD less BASELINE per
+# FN (per_hit, per_switch): the hit's own cost, without what the idle
+# session costs the CPU meanwhile.
+net_row() {
+	local label=$1 fn=$2 w=$batch/results/$3.out b=$batch/results/$4.out side x y net=()
+	[ -f "$w" ] && [ -f "$b" ] || return 0
 	for side in ours peer; do
-		a=$(per_hit "$batch/results/tick.out" $side | cut -d' ' -f1)
-		b=$(per_hit "$batch/results/tick0.out" $side | cut -d' ' -f1)
-		net+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", a - b }')")
+		x=$("$fn" "$w" $side | cut -d' ' -f1)
+		y=$("$fn" "$b" $side | cut -d' ' -f1)
+		net+=("$(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.1f", a - b }')")
 	done
-	printf '  %-11s %10s %10s %9s  %s\n' tick-tick0 "${net[0]}" "${net[1]}" \
-		"$(ratio "${net[0]}" "${net[1]}")" "net cost of one hit"
-fi
+	printf '  %-11s %10s %10s %9s  %s\n' "$label" "${net[0]}" "${net[1]}" \
+		"$(ratio "${net[0]}" "${net[1]}")" "$5"
+}
+net_row tick-tick0 per_hit tick tick0 "net cost of one hit"
+net_row tpsw-tpsw0 per_switch tpswitch tpswitch0 "net cost of one sched_switch hit"
 case " ${workloads[*]} " in
 *" tick"*) echo "  (tick*: per 100 us timer period, the kernel's hrtimer interrupt included)" ;;
+esac
+case " ${workloads[*]} " in
+*" tp"*) echo "  (tp*: per context switch of the ping-pong, the switch itself excluded by the base run)" ;;
 esac
 [ "${KSPEED_KEEP:-0}" != 1 ] || echo "kspeed: work dir kept: $work"

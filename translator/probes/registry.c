@@ -251,29 +251,30 @@ void pp_emit(struct pp_request *req, const struct probe_point *point, void *data
 	req->emit(req, point, data);
 }
 
-void pp_error(struct pp_request *req, const char *fmt, ...)
+static void report(struct pp_request *req, enum diag_tag tag, const char *fmt, va_list ap)
 {
-	req->failed = true;
+	char msg[512];
 	if (req->quiet)
 		return;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_error(tag, req->pos, "%s", msg);
+}
+
+void pp_error(struct pp_request *req, const char *fmt, ...)
+{
+	va_list ap;
+	req->failed = true;
+	va_start(ap, fmt);
+	report(req, D_SEM_PROBE_BAD_PARAM, fmt, ap);
 	va_end(ap);
-	diag_error(D_SEM_PROBE_BAD_PARAM, req->pos, "%s", msg);
 }
 
 void pp_no_match(struct pp_request *req, const char *fmt, ...)
 {
-	if (req->quiet)
-		return;
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	report(req, D_SEM_PROBE_NO_MATCH, fmt, ap);
 	va_end(ap);
-	diag_error(D_SEM_PROBE_NO_MATCH, req->pos, "%s", msg);
 }
 
 int64_t pp_num_arg(const struct pp_request *req, int j)

@@ -100,7 +100,15 @@ static void resolve(struct pp_request *req)
 	const char *name_pat = colon ? colon + 1 : spec;
 	bool wild = strchr(spec, '*') || strchr(spec, '?');
 	int n;
-	const struct ti_tracepoint *tps = ti_tracepoints(req->ti, &n);
+	/* A name without wildcards that vmlinux has needs no scan of the
+	 * modules (the first time for a kernel, that scan takes seconds). */
+	const struct ti_tracepoint *tps = ti_vmlinux_tracepoints(req->ti, &n);
+	bool in_vmlinux = false;
+	for (int i = 0; !wild && i < n && !in_vmlinux; i++)
+		in_vmlinux = strcmp(tps[i].name, name_pat) == 0 &&
+			     (!sys_pat || (tps[i].system && strcmp(tps[i].system, sys_pat) == 0));
+	if (!in_vmlinux)
+		tps = ti_tracepoints(req->ti, &n);
 	if (!n) {
 		pp_error(req, "no tracepoints known for this kernel: %s",
 			 ti_error(req->ti) ? ti_error(req->ti) : "BTF has no __traceiter_ functions");

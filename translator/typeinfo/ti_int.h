@@ -28,8 +28,10 @@ struct ti {
 	/* tracepoint systems of vmlinux, "system name" pairs (tracepoints.c) */
 	const char **sys_names, **sys_systems;
 	int nsys;
-	/* tracepoints.c */
-	bool tps_done;
+	/* tracepoints.c: vmlinux's first (nvmlinux_tps of them), then the
+	 * modules' once they are asked for */
+	bool vmlinux_tps_done, tps_done;
+	int nvmlinux_tps;
 	struct ti_tracepoint *tps;
 	int ntps;
 	/* module units loaded so far (btf.c) */

@@ -72,12 +72,25 @@ static void collect(struct ti *ti, const struct ti_unit *u, uint32_t first_id)
 	qsort(ti->tps + start, (size_t)(ti->ntps - start), sizeof(*ti->tps), tp_cmp);
 }
 
+const struct ti_tracepoint *ti_vmlinux_tracepoints(struct ti *ti, int *n)
+{
+	if (!ti->vmlinux_tps_done) {
+		ti->vmlinux_tps_done = true;
+		if (ti_load(ti))
+			collect(ti, &ti->vmlinux, 1);
+		ti->nvmlinux_tps = ti->ntps;
+	}
+	*n = ti->nvmlinux_tps;
+	return ti->tps;
+}
+
 const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n)
 {
+	int nv;
+	ti_vmlinux_tracepoints(ti, &nv);
 	if (!ti->tps_done) {
 		ti->tps_done = true;
-		if (ti_load(ti)) {
-			collect(ti, &ti->vmlinux, 1);
+		if (ti->vmlinux.btf) {
 			struct ti_tracepoint *mods;
 			int nm = ti_module_tracepoints(ti, &mods);
 			size_t old = (size_t)ti->ntps * sizeof(*ti->tps);

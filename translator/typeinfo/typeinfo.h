@@ -86,6 +86,8 @@ const char *ti_error(const struct ti *ti);
  * NULL with *n 0 when none can be known (ti_error).  A module's
  * tracepoint has its argument types only after ti_tracepoint_typed. */
 const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n);
+/* vmlinux's tracepoints only (no scan of the modules): *n of them. */
+const struct ti_tracepoint *ti_vmlinux_tracepoints(struct ti *ti, int *n);
 /* Load a module tracepoint's argument types from its module's BTF (no-op
  * for vmlinux's); false with *why when that BTF cannot be read. */
 bool ti_tracepoint_typed(struct ti *ti, const struct ti_tracepoint *tp, const char **why);
