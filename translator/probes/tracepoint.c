@@ -17,7 +17,8 @@
  * Target variables: each argument as $NAME (with ->member, [index], &),
  * $$name and $$system (strings), $$parms / $$vars ("a=0x1 b=0x2"), and
  * the pretty forms $x$ and $$parms$ (integers in decimal, pointers in
- * hex; a struct a pointer points to is not expanded into its members).  @cast and @defined are resolve.c's.
+ * hex; a struct a pointer points to is not expanded into its members).
+ * @cast and @defined are resolve.c's.
  * An argument must fit a register (an integer, enum, pointer or a struct
  * of at most 8 bytes such as pte_t); a tracepoint with a larger struct
  * passed by value cannot be probed (none in Debian's 6.1 vmlinux).
@@ -210,9 +211,6 @@ static struct node *all_vars(struct arena *a, const struct tp_data *d, const str
 	f->u.str.len = strlen(fmt);
 	return call;
 }
-
-static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
-				 const char **why);
 
 /* $x$ / $x->f$$: the value as a string, sprintf("%d" or "%#x", $x->f),
  * the same variable without its trailing $ (resolved in turn). */
