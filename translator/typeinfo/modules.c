@@ -102,7 +102,7 @@ static void ko_free(struct ko *k)
  * points to, through the relocation there. */
 static bool ko_ptr(const struct ko *k, size_t sec, uint64_t off, size_t *tsec, uint64_t *toff)
 {
-	if (sec >= k->nsec)
+	if (sec >= k->nsec || !k->rel[sec].n)
 		return false;
 	const struct relsec *rs = &k->rel[sec];
 	struct reloc key = { .offset = off };
@@ -261,7 +261,8 @@ static void scan_dir(struct scan *sc, const char *dir)
 		names[n++] = strdup(ent->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!names[i])
 			continue;

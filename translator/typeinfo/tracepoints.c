@@ -69,7 +69,8 @@ static void collect(struct ti *ti, const struct ti_unit *u, uint32_t first_id)
 		}
 		tp->args = args;
 	}
-	qsort(ti->tps + start, (size_t)(ti->ntps - start), sizeof(*ti->tps), tp_cmp);
+	if (ti->ntps > start)
+		qsort(ti->tps + start, (size_t)(ti->ntps - start), sizeof(*ti->tps), tp_cmp);
 }
 
 const struct ti_tracepoint *ti_vmlinux_tracepoints(struct ti *ti, int *n)
@@ -84,22 +85,29 @@ const struct ti_tracepoint *ti_vmlinux_tracepoints(struct ti *ti, int *n)
 	return ti->tps;
 }
 
+/* The modules' tracepoints after vmlinux's (none when the release has
+ * no module tree, e.g. a host kernel without /lib/modules/REL). */
+static void add_modules(struct ti *ti)
+{
+	struct ti_tracepoint *mods;
+	int nm = ti_module_tracepoints(ti, &mods);
+	if (nm <= 0)
+		return;
+	size_t old = (size_t)ti->ntps * sizeof(*ti->tps);
+	ti->tps = arena_realloc(ti->arena, ti->tps, old, old + (size_t)nm * sizeof(*ti->tps));
+	memcpy(ti->tps + ti->ntps, mods, (size_t)nm * sizeof(*mods));
+	qsort(ti->tps + ti->ntps, (size_t)nm, sizeof(*ti->tps), tp_cmp);
+	ti->ntps += nm;
+}
+
 const struct ti_tracepoint *ti_tracepoints(struct ti *ti, int *n)
 {
 	int nv;
 	ti_vmlinux_tracepoints(ti, &nv);
 	if (!ti->tps_done) {
 		ti->tps_done = true;
-		if (ti->vmlinux.btf) {
-			struct ti_tracepoint *mods;
-			int nm = ti_module_tracepoints(ti, &mods);
-			size_t old = (size_t)ti->ntps * sizeof(*ti->tps);
-			ti->tps = arena_realloc(ti->arena, ti->tps, old,
-						old + (size_t)nm * sizeof(*ti->tps));
-			memcpy(ti->tps + ti->ntps, mods, (size_t)nm * sizeof(*mods));
-			qsort(ti->tps + ti->ntps, (size_t)nm, sizeof(*ti->tps), tp_cmp);
-			ti->ntps += nm;
-		}
+		if (ti->vmlinux.btf)
+			add_modules(ti);
 	}
 	*n = ti->ntps;
 	return ti->tps;
