@@ -19,11 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 ours=$(find_stap "$top")
 peer=$(peer_stap || true)
-rel=$(vm_release "$top" || true)
-if [ -z "$rel" ] || [ ! -e "/lib/modules/$rel/build/Makefile" ]; then
-	echo "bench: no kernel headers for the test kernel ('$rel'): scripts/install-deps" >&2
-	exit 1
-fi
+rel=$(built_release "$top") || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/sd-ours" "$work/sd-peer"
@@ -56,8 +52,7 @@ STP
 ours_cmd=(env SYSTEMTAP_DIR="$work/sd-ours" "$ours" -p4 -r "$rel")
 peer_cmd=()
 if [ -n "$peer" ]; then
-	cp -r /usr/share/systemtap/runtime "$work/peer-runtime"
-	sed -i 's/\btask_work_cancel(/task_work_cancel_func(/' "$work/peer-runtime/stp_task_work.c"
+	peer_runtime "$work/peer-runtime"
 	peer_cmd=(env SYSTEMTAP_DIR="$work/sd-peer" SYSTEMTAP_NOSIGN=1 "$peer" -R "$work/peer-runtime"
 		  -p4 -r "$rel")
 fi

@@ -98,8 +98,7 @@ peer_cache=${KSPEED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stap-kspeed}
 mkdir -p "$work/ours" "$work/peer" "$peer_cache"
 
 # The peer's runtime, with the one symbol the 6.1 kernel renamed fixed.
-cp -a /usr/share/systemtap/runtime "$work/runtime"
-sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$work/runtime/stp_task_work.c"
+peer_runtime "$work/runtime"
 
 # build SIDE NAME: SIDE's module for workload NAME as $work/SIDE/k_NAME.ko
 # (our module and the peer's share the name: the guest loads one at a
@@ -243,27 +242,24 @@ per_iter() {
 	awk -v s="$2" '$1 == s && $2 == "kspeed" { print $4 / $3 }' "$1" | median
 }
 
-# per_hit FILE SIDE: "MEDIAN MIN" ns per timer hit: each run's spin with
-# the module, less the median spin without it, over the hits the spin
-# saw (its length / the period).
-per_hit() {
+# over_base FILE SIDE EVENTS: "MEDIAN MIN" of each SIDE run's time with
+# the module ("SIDE spin T") less the median time without it ("base T"),
+# over the events the run saw; EVENTS is an awk expression of t, that
+# run's time.
+over_base() {
 	local base
 	base=$(awk '$1 == "base" { print $2 }' "$1" | median | cut -d' ' -f1)
 	[ "$base" != - ] || { echo "- -"; return; }
-	awk -v s="$2" -v b="$base" -v p="$TICK_NS" \
-		'$1 == s && $2 == "spin" && $3 > 0 { print ($3 - b) * p / $3 }' "$1" | median
+	awk -v s="$2" -v b="$base" "\$1 == s && \$2 == \"spin\" && \$3 > 0 {
+		t = \$3; print (t - b) / ($3) }" "$1" | median
 }
 
-# per_switch FILE SIDE: "MEDIAN MIN" ns per context switch of the
-# ping-pong: each run's time with the module, less the median without
-# it, over its 2 * PINGS switches.
-per_switch() {
-	local base
-	base=$(awk '$1 == "base" { print $2 }' "$1" | median | cut -d' ' -f1)
-	[ "$base" != - ] || { echo "- -"; return; }
-	awk -v s="$2" -v b="$base" -v n="$PINGS" \
-		'$1 == s && $2 == "spin" { print ($3 - b) / (2 * n) }' "$1" | median
-}
+# per_hit FILE SIDE: ns per timer hit; the spin saw t / TICK_NS hits.
+per_hit() { over_base "$1" "$2" "t / $TICK_NS"; }
+
+# per_switch FILE SIDE: ns per context switch; the ping-pong made
+# 2 * PINGS of them.
+per_switch() { over_base "$1" "$2" "2 * $PINGS"; }
 
 echo
 if [ "$CLOCK" = icount ]; then

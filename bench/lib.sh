@@ -45,3 +45,23 @@ peer_stap() { [ -x /usr/bin/stap ] && echo /usr/bin/stap; }
 # vm_release: the Debian kernel release the test VM runs (the peer needs
 # -r for a kernel whose headers are installed).
 vm_release() { "$1/testsuite/vm/kernel.sh" --print-release 2>/dev/null; }
+
+# built_release TOP: vm_release, or exit 1 saying so when its headers
+# are not installed (a benchmark that builds modules needs them).
+built_release() {
+	local rel
+	rel=$(vm_release "$1" || true)
+	if [ -z "$rel" ] || [ ! -e "/lib/modules/$rel/build/Makefile" ]; then
+		echo "bench: no kernel headers for the test kernel ('$rel'): scripts/install-deps" >&2
+		exit 1
+	fi
+	echo "$rel"
+}
+
+# peer_runtime DIR: a copy of the peer's runtime in DIR that builds for
+# Debian's 6.1 kernels, which renamed task_work_cancel to
+# task_work_cancel_func (SPEC section 7): pass it to the peer with -R.
+peer_runtime() {
+	cp -r /usr/share/systemtap/runtime "$1"
+	sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$1/stp_task_work.c"
+}

@@ -24,11 +24,7 @@ PEER_RUNS=${PEER_RUNS:-1}
 
 ours=$(find_stap "$top")
 peer=$(peer_stap || true)
-rel=$(vm_release "$top" || true)
-if [ -z "$rel" ] || [ ! -e "/lib/modules/$rel/build/Makefile" ]; then
-	echo "bench: no kernel headers for the test kernel ('$rel'): scripts/install-deps" >&2
-	exit 1
-fi
+rel=$(built_release "$top") || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/switch.stp" <<'STP'
@@ -37,8 +33,7 @@ probe kernel.trace("sched_switch") { s <<< $prev->pid }
 probe timer.s(1) { printf("%d switches\n", @count(s)); exit() }
 STP
 if [ -n "$peer" ]; then
-	cp -r /usr/share/systemtap/runtime "$work/peer-runtime"
-	sed -i 's/\btask_work_cancel(/task_work_cancel_func(/' "$work/peer-runtime/stp_task_work.c"
+	peer_runtime "$work/peer-runtime"
 fi
 
 # time_ms CMD...: one run's wall time in ms (fails when CMD fails).
