@@ -340,7 +340,7 @@ void emit_tables_module(struct emit *E, FILE *out)
 		if (!n || !fam[f]->emit)
 			continue;
 		fprintf(out, "\n#include \"%s\"\n", fam[f]->runtime);
-		struct pp_emit e = { E->arena, out, n, probes, index };
+		struct pp_table_req e = { E->arena, out, n, probes, index };
 		table[f] = fam[f]->emit(&e);
 		nused++;
 	}

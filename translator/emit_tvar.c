@@ -51,13 +51,15 @@ struct val emit_tvar(struct emit *E, const struct node *n)
 				  cur, cur, (int)s->n, s->sign ? "true" : "false", loc);
 			emit_line(E, "\tgoto %s;", emit_label_name(E, E->body->err_label));
 			break;
-		case TV_BITS:
-			emit_line(E, "%s = (int64_t)(((uint64_t)%s >> %d) & ((1ull << %u) - 1 + "
-				  "(1ull << %u)));", cur, cur, (int)s->n, s->width - 1, s->width - 1);
+		case TV_BITS: {
+			uint64_t mask = s->width >= 64 ? ~0ull : (1ull << s->width) - 1;
+			emit_line(E, "%s = (int64_t)(((uint64_t)%s >> %d) & 0x%" PRIx64 "ull);", cur,
+				  cur, (int)s->n, mask);
 			if (s->sign && s->width < 64)
 				emit_line(E, "%s = (int64_t)((uint64_t)%s << %u) >> %u;", cur, cur,
 					  64 - s->width, 64 - s->width);
 			break;
+		}
 		}
 	}
 	return (struct val){ .c = cur };

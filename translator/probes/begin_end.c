@@ -51,7 +51,7 @@ static int be_cmp(const void *a, const void *b)
 	return x->probe - y->probe;
 }
 
-static const char *emit(struct pp_emit *e)
+static const char *emit(struct pp_table_req *e)
 {
 	static const char *const kinds[] = { "STP_BEGIN", "STP_END", "STP_ERROR" };
 	struct be *t = arena_alloc(e->arena, (size_t)e->n * sizeof(*t));

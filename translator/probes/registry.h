@@ -132,7 +132,7 @@ struct pp_family_pattern {
 };
 
 /* Pass 3's request to a family: write the table of these probes. */
-struct pp_emit {
+struct pp_table_req {
 	struct arena *arena;
 	FILE *out;
 	int n;                                   /* how many of the family's probes */
@@ -166,7 +166,7 @@ struct probe_family {
 	 * never run (never). */
 	const char *runtime;
 	const char *ops;
-	const char *(*emit)(struct pp_emit *e);
+	const char *(*emit)(struct pp_table_req *e);
 };
 
 /* The families, and their patterns parsed once. */

@@ -149,7 +149,7 @@ static void resolve(struct pp_request *req)
 		pp_emit(req, req->point, d);
 }
 
-static const char *emit(struct pp_emit *e)
+static const char *emit(struct pp_table_req *e)
 {
 	static const char *const kinds[] = {
 		[TIMER_HR] = "STP_TIMER_HR", [TIMER_JIFFIES] = "STP_TIMER_JIFFIES",

@@ -315,7 +315,7 @@ static const char *widen(struct ti_type t)
 	}
 }
 
-static void glue(struct pp_emit *e, int k)
+static void glue(struct pp_table_req *e, int k)
 {
 	const struct ti_tracepoint *tp = ((const struct tp_data *)e->probes[k]->data)->tp;
 	fprintf(e->out, "static void stp_tp_glue_%d(void *data", k);
@@ -332,7 +332,7 @@ static void glue(struct pp_emit *e, int k)
 		"NULL, %s);\n}\n\n", tp->nargs ? "args" : "NULL");
 }
 
-static const char *emit(struct pp_emit *e)
+static const char *emit(struct pp_table_req *e)
 {
 	fprintf(e->out, "static struct tracepoint *stp_tp_slot[%d];\n\n", e->n);
 	for (int k = 0; k < e->n; k++)
