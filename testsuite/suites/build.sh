@@ -8,7 +8,7 @@
 # that is lib.sh's cannot_run.  Everything runs in a private SYSTEMTAP_DIR
 # and TMPDIR.
 set -u
-# plan: 20
+# plan: 21
 . "$(dirname "$0")/../lib.sh"
 
 rel=$(test_krel)
@@ -138,6 +138,23 @@ if [ "$rc" -eq 0 ] && [ "$(out m)" = my_mod.ko ] &&
 	pass build/module_name_option
 else
 	fail build/module_name_option "rc $rc, printed '$(out m)'" "$(detail m)"
+fi
+
+# 7b. -m builds no cached module, but the per-kernel kernel-feature tests
+# are cached all the same: a second -m build in a fresh SYSTEMTAP_DIR
+# finds them and does not run them again.
+mkdir -p "$work/cwd2"
+for i in 1 2; do
+	(cd "$work/cwd2" && SYSTEMTAP_DIR=$work/sd-m timeout 300 "$STAP" -vv -p4 -m m_kf -r "$rel" \
+		-e "$hello" >"$work/mkf$i.out" 2>"$work/mkf$i.err")
+done
+if ls "$work"/sd-m/cache/kfeatures/*.h >/dev/null 2>&1 &&
+   grep -q 'kernel features: .* tests built' "$work/mkf1.err" &&
+   ! grep -q 'kernel features: .* tests built' "$work/mkf2.err"; then
+	pass build/module_name_keeps_kfeatures_cache
+else
+	fail build/module_name_keeps_kfeatures_cache "kernel features not cached with -m" \
+		"$(grep 'Pass 4' "$work/mkf2.err")"
 fi
 
 # 8. A C error fails pass 4 with the compiler's message.
