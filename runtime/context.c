@@ -304,7 +304,7 @@ static void _stp_unlock_all(const struct stp_probe *p)
 
 /* Run p's handler if the session is in state `state`. */
 static void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs,
-			      const int64_t *args, int state)
+			      const int64_t *args, void *saved, int state)
 {
 	unsigned long flags = 0;
 	struct context *c;
@@ -325,6 +325,7 @@ static void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs,
 	c->probe_point = p->pp;
 	c->regs = regs;
 	c->args = args;
+	c->entry_saved = saved;
 	c->user_mode_p = regs ? user_mode(regs) : 0;
 	c->actioncount = 0;
 	c->nesting = 0;
@@ -343,11 +344,17 @@ out:
 
 static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs)
 {
-	_stp_probe_run_in(p, regs, NULL, STP_SESSION_RUNNING);
+	_stp_probe_run_in(p, regs, NULL, NULL, STP_SESSION_RUNNING);
 }
 
 static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
 				const int64_t *args)
 {
-	_stp_probe_run_in(p, regs, args, STP_SESSION_RUNNING);
+	_stp_probe_run_in(p, regs, args, NULL, STP_SESSION_RUNNING);
+}
+
+static void _stp_probe_run_saved(const struct stp_probe *p, struct pt_regs *regs,
+				 void *saved)
+{
+	_stp_probe_run_in(p, regs, NULL, saved, STP_SESSION_RUNNING);
 }

@@ -295,6 +295,12 @@ struct context {
 	struct pt_regs *regs;           /* NULL for begin/end/timers without regs */
 	const int64_t *args;            /* the hit's arguments (tracepoints: each
 					   one widened to 64 bits), or NULL */
+	char *entry_saved;              /* a .return probe's @entry values, saved
+					   at function entry (kretprobe instance
+					   data), or NULL */
+	unsigned long kspill[6];        /* a struct argument passed by value in
+					   registers, stored so its members have
+					   an address (_stp_kspill) */
 	int user_mode_p;
 	long actioncount;               /* statements so far in this hit */
 	int nesting;                    /* script function calls active */
@@ -448,5 +454,23 @@ static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs);
 /* The same with the hit's arguments in c->args (a family's glue code). */
 static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
 				const int64_t *args);
+/* The same with c->entry_saved: the storage of one function call's
+ * @entry values (both the entry half that saves them and the .return
+ * probe that reads them). */
+static void _stp_probe_run_saved(const struct stp_probe *p, struct pt_regs *regs,
+				 void *saved);
+
+/* A struct argument passed by value in registers r1 (and r2, for 9 to 16
+ * bytes) of the calling convention: stores them in c->kspill from slot
+ * `slot` on and returns that address, for the safe reads of its
+ * members. */
+static inline int64_t _stp_kspill(struct context *c, int slot, unsigned long r1,
+				  unsigned long r2)
+{
+	c->kspill[slot] = r1;
+	if (slot + 1 < (int)ARRAY_SIZE(c->kspill))
+		c->kspill[slot + 1] = r2;
+	return (int64_t)(unsigned long)&c->kspill[slot];
+}
 
 #endif

@@ -48,8 +48,11 @@ static void visit(struct node **slot, void *ctx)
 	case ND_EMBEDDED_EXPR: case ND_EMBEDDED_STMT: case ND_NEXT:
 		fx->found = true;
 		break;
+	case ND_ENTRY:  /* an entry half's save (entry.c) */
+		fx->found = n->u.expr.e && n->sym;
+		break;
 	case ND_NUM: case ND_STR: case ND_VAR: case ND_TARGET: case ND_CAST: case ND_ATVAR:
-	case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF:
+	case ND_AUTOCAST: case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF:
 	case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_BINARY: case ND_LOGICAL:
 	case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_IN: case ND_INDEX:
 	case ND_WILDCARD: case ND_STAT_OP: case ND_HIST_OP: case ND_BLOCK: case ND_EXPR_STMT:

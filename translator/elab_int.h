@@ -150,6 +150,18 @@ int elab_distance(const char *a, const char *b);
 /* Markers (FN_*) of an embedded-C body. */
 unsigned elab_markers(const char *code, size_t len);
 
+/* ---- entry.c ---- */
+
+/* ret's entry half, made on first use (appended to the probes, resolved
+ * after ret); NULL with *why when ret's family has none for it. */
+struct elab_probe *elab_entry_half(struct elab *e, struct elab_probe *ret, const char **why);
+/* Move @entry node at's expression into ret's entry half as a save; at
+ * becomes the read of the new slot. */
+struct symbol *elab_entry_slot(struct elab *e, struct elab_probe *ret, struct node *at);
+/* After the optimizer: drop entry halves of dropped probes; give each
+ * slot its offset and each probe its entry_size. */
+void elab_entry_layout(struct elab *e);
+
 /* ---- types.c ---- */
 
 void elab_infer_types(struct elab *e);

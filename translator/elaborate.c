@@ -359,6 +359,7 @@ int elab_run(struct pass1 *p1, const struct session *s, struct program *prog,
 		return 1;
 	if (!s->unoptimized)
 		elab_optimize(e);
+	elab_entry_layout(e);
 	elab_recount(e);
 	if (!e->probes && !failed())
 		diag_error(D_SEM_NO_PROBES, NULL, "no probes found");

@@ -66,8 +66,12 @@ bool emit_has_effects(const struct node *n)
 		if (!(n->op & PF_STRING))
 			return true;
 		break;
+	case ND_ENTRY:  /* an entry half's save */
+		if (n->u.expr.e && n->sym)
+			return true;
+		break;
 	case ND_NUM: case ND_STR: case ND_VAR: case ND_TARGET: case ND_CAST: case ND_ATVAR:
-	case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF:
+	case ND_AUTOCAST: case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF:
 	case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_BINARY: case ND_LOGICAL:
 	case ND_COMPARE: case ND_TERNARY: case ND_IN: case ND_INDEX: case ND_WILDCARD:
 	case ND_STAT_OP: case ND_HIST_OP: case ND_BLOCK: case ND_EXPR_STMT: case ND_EMPTY:
@@ -134,6 +138,28 @@ static struct val divide(struct emit *E, const struct node *n, struct val a, str
 	E->body->indent--;
 	emit_line(E, "}");
 	return val_of(arena_printf(E->arena, "%s(%s, %s)", mod ? "stp_mod" : "stp_div", a.c, b.c));
+}
+
+/* @entry (entry.c): in the entry half, the save of the value into this
+ * call's storage; in the .return probe, the read of it. */
+static struct val entry(struct emit *E, const struct node *n)
+{
+	const struct symbol *slot = n->sym;
+	if (!slot || !slot->entry_offset) {
+		emit_unsupported(E, n, "@entry outside a .return probe");
+		return stable("0");
+	}
+	const char *at = arena_printf(E->arena, "(c->entry_saved + %s)", slot->entry_offset);
+	if (!n->u.expr.e)
+		return val_of(slot->type == TYPE_STRING
+			? arena_printf(E->arena, "((const char *)%s)", at)
+			: arena_printf(E->arena, "(*(const int64_t *)%s)", at));
+	struct val v = emit_expr(E, n->u.expr.e);
+	if (slot->type == TYPE_STRING)
+		emit_line(E, "_stp_strlcpy((char *)%s, %s);", at, v.c);
+	else
+		emit_line(E, "*(int64_t *)%s = %s;", at, v.c);
+	return stable("0");
 }
 
 static struct val binary(struct emit *E, const struct node *n)
@@ -509,7 +535,8 @@ static struct val expr(struct emit *E, const struct node *n, bool used)
 	case ND_STAT_OP: return emit_stat_op(E, n);
 	case ND_TARGET: case ND_CAST:
 		return emit_tvar(E, n);
-	case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY:
+	case ND_ENTRY: return entry(E, n);
+	case ND_ATVAR: case ND_AUTOCAST:
 	case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER:
 		emit_unsupported(E, n, "a target variable or @-operator");
 		return stable("0");

@@ -340,8 +340,9 @@ void emit_tables_module(struct emit *E, FILE *out)
 		if (!n || !fam[f]->emit)
 			continue;
 		fprintf(out, "\n#include \"%s\"\n", fam[f]->runtime);
-		struct pp_table_req e = { E->arena, out, n, probes, index };
+		struct pp_table_req e = { E->arena, out, n, probes, index, n };
 		table[f] = fam[f]->emit(&e);
+		count[f] = e.entries;
 		nused++;
 	}
 	if (nused) {

@@ -38,6 +38,8 @@ enum sym_kind {
 	SYM_LOCAL,   /* a probe's or function's local variable */
 	SYM_PARAM,   /* a function parameter */
 	SYM_GLOBAL,  /* a global (script or tapset) */
+	SYM_ENTRY,   /* a value @entry saves at function entry for a .return
+			probe: only on its ND_ENTRY nodes (entry.c) */
 };
 
 /* A resolved variable.  node->sym of ND_VAR (and of the ND_VAR base of an
@@ -61,6 +63,9 @@ struct symbol {
 	const struct node *hist;      /* statistics: the histogram operator that fixed its shape */
 	int ref_order;                /* SYM_GLOBAL: order of first reference (1, 2, ...) */
 	int index;                    /* position in its owner's list */
+	const char *entry_offset;     /* SYM_ENTRY: its byte offset in the call's
+					 saved values, a C expression */
+	const struct node *entry_expr;  /* SYM_ENTRY: the expression saved */
 	struct symbol *next;          /* next in its owner's list */
 };
 
@@ -109,7 +114,16 @@ struct elab_probe {
 	struct node *body;            /* ND_BLOCK, private to this probe */
 	struct symbol *locals;
 	int nlocals;
-	bool synthetic;               /* made by pass 2 (global display) */
+	bool synthetic;               /* made by pass 2 (global display, entry half) */
+	/* @entry (entry.c): a .return probe's entry half, a probe of the
+	 * same family at the function's entry that saves the values; the
+	 * half points back at its .return probe.  The values (SYM_ENTRY
+	 * symbols chained through next) take entry_size bytes per call (a C
+	 * expression, since MAXSTRINGLEN is the module's; NULL: none). */
+	struct elab_probe *entry_half;
+	const struct elab_probe *entry_of;
+	struct symbol *entry_slots;
+	const char *entry_size;
 	int index;
 	struct elab_probe *next;
 };

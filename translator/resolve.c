@@ -50,6 +50,7 @@ struct scope {
 
 static void res_expr(struct scope *sc, struct node **np, int use);
 static void res_stmt(struct scope *sc, struct node **np);
+static void res_entry(struct scope *sc, struct node **np);
 
 /* ---- errors reported once per place ---- */
 
@@ -315,6 +316,30 @@ static void res_target(struct scope *sc, struct node **np)
 	unavailable(sc, np, why);
 }
 
+/* @entry(expr) in a .return probe: expr is evaluated in the probe's
+ * entry half (entry.c), resolved there; this becomes the read. */
+static void res_entry(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+	struct elab_probe *p = sc->fn ? NULL : sc->probe;
+	if (n->sym) {
+		/* the half's save (or a read already made) */
+		res_expr(sc, &n->u.expr.e, USE_READ);
+		return;
+	}
+	const char *why = "@entry is only valid in a .return probe";
+	if (p && p->entry_of)
+		why = "@entry cannot be nested in @entry";
+	struct elab_probe *half = p && !p->entry_of && !sc->in_defined
+		? elab_entry_half(sc->e, p, &why) : NULL;
+	if (!half) {
+		res_expr(sc, &n->u.expr.e, USE_READ);
+		unavailable(sc, np, why);
+		return;
+	}
+	elab_entry_slot(sc->e, p, n);
+}
+
 static void res_defined(struct scope *sc, struct node **np)
 {
 	struct node *n = *np;
@@ -490,10 +515,7 @@ static void res_expr(struct scope *sc, struct node **np, int use)
 	case ND_TARGET: case ND_CAST: case ND_ATVAR: case ND_AUTOCAST:
 		res_target(sc, np);
 		return;
-	case ND_ENTRY:
-		res_expr(sc, &n->u.expr.e, USE_READ);
-		unavailable(sc, np, "@entry is only valid in a .return probe");
-		return;
+	case ND_ENTRY: res_entry(sc, np); return;
 	case ND_PERF: unavailable(sc, np, "@perf is only valid in a perf probe"); return;
 	case ND_DEFINED: res_defined(sc, np); return;
 	case ND_PROBEWRITE: res_expr(sc, &n->u.expr.e, 0); return;

@@ -209,3 +209,94 @@ struct tv_access *tv_build(struct arena *a, const char *base_c, struct ti_type t
 	}
 	return finish(&w, addr_of) ? acc : NULL;
 }
+
+/* ---- expansions the families share ---- */
+
+/* How the pretty forms ($x$, $$parms$) print a value of type t: an
+ * integer in decimal, a pointer in hex.  (A struct a pointer points to
+ * is not expanded into its members yet.) */
+static const char *pretty_conv(struct ti_type t)
+{
+	return ti_kind_of(t) == TI_PTR ? "%#x" : "%d";
+}
+
+struct node *tv_vars_string(struct arena *a, const struct srcpos *pos,
+			    const struct ti_param *params, int n, bool pretty)
+{
+	struct node *call = ast_node_new(a, ND_PRINT, pos);
+	struct node **tail = &call->u.call.args;
+	const char *fmt = "";
+	call->op = PF_STRING | PF_FORMAT;
+	call->u.call.name = "sprintf";
+	struct node *f = ast_node_new(a, ND_STR, pos);
+	*tail = f;
+	tail = &f->next;
+	call->u.call.nargs = 1;
+	for (int i = 0; i < n; i++) {
+		fmt = arena_printf(a, "%s%s%s=%s", fmt, i ? " " : "", params[i].name,
+				   pretty ? pretty_conv(params[i].type) : "%#x");
+		struct node *v = ast_node_new(a, ND_TARGET, pos);
+		v->u.tgt.name = arena_printf(a, "$%s", params[i].name);
+		*tail = v;
+		tail = &v->next;
+		call->u.call.nargs++;
+	}
+	f->u.str.s = fmt;
+	f->u.str.len = strlen(fmt);
+	return call;
+}
+
+enum stap_type tv_pretty(struct arena *a, struct ti_type type, struct node *n, const char **why)
+{
+	struct node *plain = ast_node_new(a, ND_TARGET, &n->pos);
+	struct target_comp **tail = &plain->u.tgt.comps;
+	plain->u.tgt.name = n->u.tgt.name;
+	for (const struct target_comp *c = n->u.tgt.comps; c && c->kind != COMP_PRETTY;
+	     c = c->next) {
+		struct target_comp *copy = arena_alloc(a, sizeof(*copy));
+		*copy = *c;
+		copy->next = NULL;
+		*tail = copy;
+		tail = &copy->next;
+	}
+	if (n->u.tgt.addr_of) {
+		*why = "& of a pretty-printed value";
+		return TYPE_UNKNOWN;
+	}
+	const struct tv_access *acc = tv_build(a, "0", type, false, plain->u.tgt.comps, false,
+					       why);
+	if (!acc)
+		return TYPE_UNKNOWN;
+	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
+	struct node *f = ast_node_new(a, ND_STR, &n->pos);
+	call->op = PF_STRING | PF_FORMAT;
+	call->u.call.name = "sprintf";
+	call->u.call.args = f;
+	call->u.call.nargs = 2;
+	f->next = plain;
+	f->u.str.s = acc->is_pointer ? "%#x" : "%d";
+	f->u.str.len = strlen(f->u.str.s);
+	n->u.tgt.expansion = call;
+	return TYPE_STRING;
+}
+
+const char *tv_widen(struct ti_type t)
+{
+	if (ti_kind_of(t) == TI_PTR)
+		return "(int64_t)";
+	bool sign = ti_int_signed(t);
+	switch (ti_size(t)) {
+	case 1: return sign ? "(int64_t)(s8)" : "(int64_t)(u8)";
+	case 2: return sign ? "(int64_t)(s16)" : "(int64_t)(u16)";
+	case 4: return sign ? "(int64_t)(s32)" : "(int64_t)(u32)";
+	default: return "(int64_t)";
+	}
+}
+
+bool tv_is_pretty(const struct node *n)
+{
+	const struct target_comp *last = n->u.tgt.comps;
+	while (last && last->next)
+		last = last->next;
+	return last && last->kind == COMP_PRETTY;
+}

@@ -32,6 +32,7 @@
 struct arena;
 struct node;
 struct target_comp;
+struct srcpos;
 
 enum tv_step_kind {
 	TV_ADD,
@@ -70,5 +71,21 @@ struct tv_access {
 struct tv_access *tv_build(struct arena *a, const char *base_c, struct ti_type type,
 			   bool base_is_object, const struct target_comp *comps, bool addr_of,
 			   const char **why);
+
+/* ---- expansions the families share ---- */
+
+/* $$parms / $$vars: sprintf("a=%#x b=%#x", $a, $b) over params[0..n), as
+ * upstream prints them; pretty ($$parms$): integers in decimal. */
+struct node *tv_vars_string(struct arena *a, const struct srcpos *pos,
+			    const struct ti_param *params, int n, bool pretty);
+/* $x$ / $x->f$$ of a variable of type `type`: sets n->u.tgt.expansion to
+ * sprintf("%d" or "%#x", the same variable without its trailing $) and
+ * returns TYPE_STRING; TYPE_UNKNOWN with *why on a bad path. */
+enum stap_type tv_pretty(struct arena *a, struct ti_type type, struct node *n, const char **why);
+/* The C cast that narrows a register holding a value of type t to that
+ * type and widens it to int64_t: "(int64_t)(s32)". */
+const char *tv_widen(struct ti_type t);
+/* True when the target variable n ends in $ or $$. */
+bool tv_is_pretty(const struct node *n);
 
 #endif

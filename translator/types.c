@@ -210,6 +210,22 @@ static enum stap_type ty_var(struct typer *T, struct node *n, enum stap_type wan
 	return s->type;
 }
 
+/* @entry: the save in the entry half and the read in the .return probe
+ * share a SYM_ENTRY slot, typed like a variable (entry.c). */
+static enum stap_type ty_entry(struct typer *T, struct node *n, enum stap_type want)
+{
+	struct symbol *s = n->sym;
+	if (!s)
+		return TYPE_LONG;
+	if (n->u.expr.e)
+		unify_sym(T, s, ty_value(T, n->u.expr.e, s->type), &n->pos);
+	else if (want != TYPE_STATS)
+		unify_sym(T, s, want, &n->pos);
+	if (T->final && s->type == TYPE_UNKNOWN)
+		return TYPE_LONG;
+	return s->type;
+}
+
 /* An array element (or histogram bucket) read as a value. */
 static enum stap_type ty_index(struct typer *T, struct node *n, enum stap_type want)
 {
@@ -564,9 +580,10 @@ static enum stap_type ty_expr_kind(struct typer *T, struct node *n, enum stap_ty
 			return TYPE_LONG;
 		return want == TYPE_STATS ? TYPE_UNKNOWN : want;
 	case ND_VAR: return ty_var(T, n, want);
-	case ND_TARGET: case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY:
+	case ND_TARGET: case ND_CAST: case ND_ATVAR: case ND_AUTOCAST:
 	case ND_PERF:  /* typed by the probe family (resolve.c) */
 		return n->type != TYPE_UNKNOWN ? n->type : TYPE_LONG;
+	case ND_ENTRY: return ty_entry(T, n, want);
 	case ND_DEFINED: case ND_CONST: case ND_REGISTER:
 		return TYPE_LONG;
 	case ND_PROBEWRITE: return TYPE_LONG;

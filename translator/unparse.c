@@ -12,6 +12,8 @@
 
 #include "unparse.h"
 
+#include "pass2.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -364,7 +366,8 @@ static void call(struct out *o, const struct node *n)
 static void at_expr(struct out *o, const char *name, const struct node *e)
 {
 	put3(o, name, "(", "");
-	expr(o, e, LV_ASSIGN);
+	if (e)
+		expr(o, e, LV_ASSIGN);
 	put(o, ")");
 }
 
@@ -383,7 +386,10 @@ static void expr_body(struct out *o, const struct node *n)
 	case ND_EMBEDDED_EXPR: embedded(o, n->u.str.s, n->u.str.len); break;
 	case ND_VAR: put(o, n->u.var.name ? n->u.var.name : "__error"); break;
 	case ND_TARGET: case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: target(o, n); break;
-	case ND_ENTRY: at_expr(o, "@entry", n->u.expr.e); break;
+	case ND_ENTRY:
+		/* a .return probe's read of a saved value prints what was saved */
+		at_expr(o, "@entry", n->u.expr.e ? n->u.expr.e : n->sym ? n->sym->entry_expr : NULL);
+		break;
 	case ND_DEFINED: at_expr(o, "@defined", n->u.expr.e); break;
 	case ND_PROBEWRITE: at_expr(o, "@probewrite", n->u.expr.e); break;
 	case ND_PERF: at_string(o, "@perf", n); break;

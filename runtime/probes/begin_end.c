@@ -32,7 +32,7 @@ static void _stp_be_run(const struct stp_family *f, enum stp_be_kind kind, int s
 			continue;
 		if (atomic_read(&_stp_state) != state)
 			break;
-		_stp_probe_run_in(be[i].probe, NULL, NULL, state);
+		_stp_probe_run_in(be[i].probe, NULL, NULL, NULL, state);
 	}
 }
 

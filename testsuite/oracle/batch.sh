@@ -15,6 +15,8 @@
 #   NAME.files  host files the guest needs in its directory, one path a
 #               line; ${KREL} stands for the test kernel's release (e.g. a
 #               module of the image: /lib/modules/${KREL}/kernel/...)
+#   NAME.c      a workload program: built on the host with gcc -static
+#               (the guest has no libc) as ./NAME in the case's directory
 #
 # In the VM each case prints one header line
 #   @@case rc=<status> out=<bytes> err=<bytes>
@@ -94,6 +96,9 @@ rt_batch_add() {
 			[ -n "$f" ] || continue
 			cp "${f//'${KREL}'/$RT_KREL}" "$t/" || return 1
 		done <"$dir/$name.files"
+	fi
+	if [ -f "$dir/$name.c" ]; then
+		gcc -static -O2 -Wall -o "$t/$name" "$dir/$name.c" || return 1
 	fi
 	if [ -f "$dir/$name.guest" ]; then
 		cp "$dir/$name.guest" "$t/guest.sh"

@@ -251,6 +251,29 @@ void pp_emit(struct pp_request *req, const struct probe_point *point, void *data
 	req->emit(req, point, data);
 }
 
+struct probe_point *pp_with_string(struct arena *a, const struct probe_point *point, int j,
+				   const char *text)
+{
+	struct probe_point *pt = arena_alloc(a, sizeof(*pt));
+	*pt = *point;
+	struct pp_comp **tail = &pt->comps;
+	int k = 0;
+	for (const struct pp_comp *c = point->comps; c; c = c->next, k++) {
+		struct pp_comp *copy = arena_alloc(a, sizeof(*copy));
+		*copy = *c;
+		if (k == j) {
+			struct node *s = ast_node_new(a, ND_STR, c->arg ? &c->arg->pos : &c->pos);
+			s->u.str.s = text;
+			s->u.str.len = strlen(text);
+			copy->arg = s;
+		}
+		*tail = copy;
+		tail = &copy->next;
+	}
+	*tail = NULL;
+	return pt;
+}
+
 static void report(struct pp_request *req, enum diag_tag tag, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -293,6 +316,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_never,
 	&probe_family_timer,
 	&probe_family_tracepoint,
+	&probe_family_kprobe,
 };
 
 static struct registry_entry *entries;

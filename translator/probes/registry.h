@@ -110,6 +110,10 @@ struct pp_request {
 	void *sink;
 };
 
+/* A copy of point whose component j takes the string argument text
+ * (kernel.trace("sched_*") -> kernel.trace("sched:sched_switch")). */
+struct probe_point *pp_with_string(struct arena *a, const struct probe_point *point, int j,
+				   const char *text);
 /* Emit one derived probe for point (usually req->point) with the
  * family's data. */
 void pp_emit(struct pp_request *req, const struct probe_point *point, void *data);
@@ -138,6 +142,8 @@ struct pp_table_req {
 	int n;                                   /* how many of the family's probes */
 	const struct elab_probe *const *probes;  /* each one, in script order */
 	const int *index;                        /* its index in stp_probes[] */
+	int entries;                             /* entries the table has: n unless
+						    the emit hook says fewer */
 };
 
 struct probe_family {
@@ -159,6 +165,14 @@ struct probe_family {
 	 * no such member).  NULL: the family has none. */
 	enum stap_type (*target_var)(struct arena *a, const struct elab_probe *p,
 				     struct node *expr, const char **why);
+	/* Pass 2, @entry(expr) in one of the family's derived probes p: the
+	 * data of a probe of this family at the entry of the function p
+	 * returns from (its "entry half", which evaluates expr there), or
+	 * NULL after pointing *why at the reason (p is not a .return
+	 * probe).  target_var may ask for it by expanding $x into
+	 * @entry($x), as a .return probe's parameters are their values at
+	 * entry.  NULL: the family has no @entry. */
+	void *(*entry_half)(struct arena *a, const struct elab_probe *p, const char **why);
 	/* Pass 3.  runtime: its file under runtime/ ("probes/timer.c"); ops:
 	 * the struct stp_family_ops that file defines.  emit writes, after
 	 * that file, the family's table (entries pointing at &stp_probes[I])
@@ -190,5 +204,6 @@ extern const struct probe_family probe_family_begin_end;
 extern const struct probe_family probe_family_never;
 extern const struct probe_family probe_family_timer;
 extern const struct probe_family probe_family_tracepoint;
+extern const struct probe_family probe_family_kprobe;
 
 #endif

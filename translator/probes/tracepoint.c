@@ -72,25 +72,9 @@ static const char *unprobeable(struct arena *a, const struct ti_tracepoint *tp)
 
 static struct probe_point *point_for(struct pp_request *req, const struct ti_tracepoint *tp)
 {
-	struct probe_point *pt = arena_alloc(req->arena, sizeof(*pt));
-	*pt = *req->point;
-	struct pp_comp **tail = &pt->comps;
-	for (const struct pp_comp *c = req->point->comps; c; c = c->next) {
-		struct pp_comp *copy = arena_alloc(req->arena, sizeof(*copy));
-		*copy = *c;
-		if (c == req->point->comps->next) {
-			const char *text = tp->system
-				? arena_printf(req->arena, "%s:%s", tp->system, tp->name) : tp->name;
-			struct node *s = ast_node_new(req->arena, ND_STR, &c->arg->pos);
-			s->u.str.s = text;
-			s->u.str.len = strlen(text);
-			copy->arg = s;
-		}
-		*tail = copy;
-		tail = &copy->next;
-	}
-	*tail = NULL;
-	return pt;
+	const char *text = tp->system
+		? arena_printf(req->arena, "%s:%s", tp->system, tp->name) : tp->name;
+	return pp_with_string(req->arena, req->point, 1, text);
 }
 
 static void resolve(struct pp_request *req)
@@ -174,81 +158,6 @@ static const char *context_string(const struct tp_data *d, const char *name)
 	return NULL;
 }
 
-/* How the pretty forms ($x$, $$parms$) print a value of type t: an
- * integer in decimal, a pointer in hex.  (A struct a pointer points to
- * is not expanded into its members yet.) */
-static const char *pretty_conv(struct ti_type t)
-{
-	return ti_kind_of(t) == TI_PTR ? "%#x" : "%d";
-}
-
-/* $$parms and $$vars (the same here: a tracepoint has no locals):
- * sprintf("a=%#x b=%#x", $a, $b), as upstream prints them; the pretty
- * forms ($$parms$, $$parms$$) print integers in decimal.  $$locals is
- * empty. */
-static struct node *all_vars(struct arena *a, const struct tp_data *d, const struct node *n,
-			     bool locals, bool pretty)
-{
-	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
-	struct node **tail = &call->u.call.args;
-	const char *fmt = "";
-	call->op = PF_STRING | PF_FORMAT;
-	call->u.call.name = "sprintf";
-	struct node *f = ast_node_new(a, ND_STR, &n->pos);
-	*tail = f;
-	tail = &f->next;
-	call->u.call.nargs = 1;
-	for (int i = 0; !locals && i < d->tp->nargs; i++) {
-		fmt = arena_printf(a, "%s%s%s=%s", fmt, i ? " " : "", d->tp->args[i].name,
-				   pretty ? pretty_conv(d->tp->args[i].type) : "%#x");
-		struct node *v = ast_node_new(a, ND_TARGET, &n->pos);
-		v->u.tgt.name = arena_printf(a, "$%s", d->tp->args[i].name);
-		*tail = v;
-		tail = &v->next;
-		call->u.call.nargs++;
-	}
-	f->u.str.s = fmt;
-	f->u.str.len = strlen(fmt);
-	return call;
-}
-
-/* $x$ / $x->f$$: the value as a string, sprintf("%d" or "%#x", $x->f),
- * the same variable without its trailing $ (resolved in turn). */
-static enum stap_type pretty_var(struct arena *a, const struct ti_param *arg, struct node *n,
-				 const char **why)
-{
-	struct node *plain = ast_node_new(a, ND_TARGET, &n->pos);
-	struct target_comp **tail = &plain->u.tgt.comps;
-	plain->u.tgt.name = n->u.tgt.name;
-	for (const struct target_comp *c = n->u.tgt.comps; c && c->kind != COMP_PRETTY;
-	     c = c->next) {
-		struct target_comp *copy = arena_alloc(a, sizeof(*copy));
-		*copy = *c;
-		copy->next = NULL;
-		*tail = copy;
-		tail = &copy->next;
-	}
-	if (n->u.tgt.addr_of) {
-		*why = "& of a pretty-printed value";
-		return TYPE_UNKNOWN;
-	}
-	const struct tv_access *acc = tv_build(a, "0", arg->type, false, plain->u.tgt.comps,
-					       false, why);
-	if (!acc)
-		return TYPE_UNKNOWN;
-	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
-	struct node *f = ast_node_new(a, ND_STR, &n->pos);
-	call->op = PF_STRING | PF_FORMAT;
-	call->u.call.name = "sprintf";
-	call->u.call.args = f;
-	call->u.call.nargs = 2;
-	f->next = plain;
-	f->u.str.s = acc->is_pointer ? "%#x" : "%d";
-	f->u.str.len = strlen(f->u.str.s);
-	n->u.tgt.expansion = call;
-	return TYPE_STRING;
-}
-
 static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
 				 const char **why)
 {
@@ -264,7 +173,9 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 			*why = arena_printf(a, "%s is a string: it has no members", name);
 			return TYPE_UNKNOWN;
 		}
-		n->u.tgt.expansion = all_vars(a, d, n, strcmp(name, "$$locals") == 0, c != NULL);
+		n->u.tgt.expansion = tv_vars_string(a, &n->pos, d->tp->args,
+						    strcmp(name, "$$locals") == 0 ? 0 : d->tp->nargs,
+						    c != NULL);
 		return TYPE_STRING;
 	}
 	const char *s = context_string(d, name);
@@ -281,11 +192,8 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 	for (int i = 0; i < d->tp->nargs; i++) {
 		if (strcmp(name + 1, d->tp->args[i].name) != 0)
 			continue;
-		const struct target_comp *last = expr->u.tgt.comps;
-		while (last && last->next)
-			last = last->next;
-		if (last && last->kind == COMP_PRETTY)
-			return pretty_var(a, &d->tp->args[i], n, why);
+		if (tv_is_pretty(expr))
+			return tv_pretty(a, d->tp->args[i].type, n, why);
 		struct tv_access *acc = tv_build(a, arena_printf(a, "c->args[%d]", i),
 						 d->tp->args[i].type, false, expr->u.tgt.comps,
 						 expr->u.tgt.addr_of, why);
@@ -300,21 +208,6 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 
 /* ---- pass 3 ---- */
 
-/* The C cast that narrows an argument register to its type and widens it
- * to int64_t. */
-static const char *widen(struct ti_type t)
-{
-	if (ti_kind_of(t) == TI_PTR)
-		return "(int64_t)";
-	bool sign = ti_int_signed(t);
-	switch (ti_size(t)) {
-	case 1: return sign ? "(int64_t)(s8)" : "(int64_t)(u8)";
-	case 2: return sign ? "(int64_t)(s16)" : "(int64_t)(u16)";
-	case 4: return sign ? "(int64_t)(s32)" : "(int64_t)(u32)";
-	default: return "(int64_t)";
-	}
-}
-
 static void glue(struct pp_table_req *e, int k)
 {
 	const struct ti_tracepoint *tp = ((const struct tp_data *)e->probes[k]->data)->tp;
@@ -325,7 +218,7 @@ static void glue(struct pp_table_req *e, int k)
 	if (tp->nargs) {
 		fputs("\tconst int64_t args[] = {", e->out);
 		for (int i = 0; i < tp->nargs; i++)
-			fprintf(e->out, "%s %sa%d", i ? "," : "", widen(tp->args[i].type), i);
+			fprintf(e->out, "%s %sa%d", i ? "," : "", tv_widen(tp->args[i].type), i);
 		fputs(" };\n\n", e->out);
 	}
 	fprintf(e->out, "\t_stp_probe_run_args(((const struct stp_tp_probe *)data)->probe, "

@@ -17,6 +17,15 @@ struct ti_unit {
 	const char *module;         /* NULL: vmlinux */
 };
 
+/* A module's functions, once asked for (functions.c). */
+struct ti_module_fns {
+	const char *module;
+	struct ti_function *fns;
+	int n;
+	const char *error;          /* why there are none */
+	struct ti_module_fns *next;
+};
+
 struct ti {
 	struct arena *arena;
 	const char *release;
@@ -34,6 +43,14 @@ struct ti {
 	int nvmlinux_tps;
 	struct ti_tracepoint *tps;
 	int ntps;
+	/* functions.c: vmlinux's, then modules' as asked for */
+	bool fns_done;
+	struct ti_function *fns;
+	int nfns;
+	struct ti_module_fns *module_fns;
+	bool symvers_done;
+	const char *symvers;        /* Module.symvers, or NULL (symvers_error) */
+	const char *symvers_error;
 	/* module units loaded so far (btf.c) */
 	struct ti_unit **modules;
 	int nmodules;

@@ -67,6 +67,19 @@ struct ti_tracepoint {
 	const struct ti_param *args;  /* the prototype, without __data */
 };
 
+/* One function of the kernel or a module, as BTF describes it. */
+struct ti_function {
+	const char *name;           /* "vfs_read" */
+	const char *module;         /* NULL: vmlinux */
+	struct ti_type ret;         /* id 0: void */
+	int nparams;
+	const struct ti_param *params;   /* unnamed ones are "argN" */
+	bool varargs;               /* ends in "..." */
+	int copies;                 /* FUNCs of this name (a static function
+				       defined in several files): a probe by
+				       name reaches one of them */
+};
+
 /* A member found by name, anonymous structs and unions looked through. */
 struct ti_member {
 	const char *name;
@@ -93,6 +106,19 @@ const struct ti_tracepoint *ti_vmlinux_tracepoints(struct ti *ti, int *n);
 bool ti_tracepoint_typed(struct ti *ti, const struct ti_tracepoint *tp, const char **why);
 /* An argument's type as -L prints it. */
 const char *ti_param_type_name(struct arena *a, const struct ti_param *p);
+
+/* The functions of vmlinux (module NULL) or of a module (by its lsmod
+ * name; its .ko under /lib/modules/REL), sorted by name, one per name;
+ * NULL with *n 0 and *why (may be NULL) when none can be known. */
+const struct ti_function *ti_functions(struct ti *ti, const char *module, int *n,
+				       const char **why);
+/* The function of that name, or NULL. */
+const struct ti_function *ti_function(struct ti *ti, const char *module, const char *name);
+
+/* Whether vmlinux (module NULL) or that module exports function `name`
+ * (the target's Module.symvers); false with *why set when that file
+ * cannot be read. */
+bool ti_function_exported(struct ti *ti, const char *module, const char *name, const char **why);
 
 /* The struct, union or typedef of that name in vmlinux ("struct
  * task_struct", "union x", "pid_t", or a bare name looked up in that

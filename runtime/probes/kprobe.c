@@ -1,0 +1,215 @@
+/* kprobe.c - kernel function probes: kernel.function, module().function,
+ * kprobe.function, kprobe.module().function and the .absolute statements,
+ * at function entry (kprobes) or return (kretprobes).
+ *
+ * Contract: the family's table is struct stp_kprobe_probe[] (pass 3,
+ * translator/probes/kprobe.c), one entry per probed function:
+ * - the kernel finds the address: by symbol name ("vfs_read", or
+ *   "MODULE:name" for a module's function, which kallsyms resolves in a
+ *   loaded module) or, for .absolute statements, the address itself;
+ * - a .return entry is a kretprobe; when the probe uses @entry, its entry
+ *   half (a probe of its own in stp_probes[]) runs at function entry with
+ *   c->entry_saved pointing at entry_size bytes of the call's kretprobe
+ *   instance, and the .return probe runs with the same bytes at return.
+ * - alloc: one kprobe or kretprobe per entry (nothing is allocated later).
+ * - reg: registers each one.  A failure of an entry that is `optional`
+ *   (derived from a wildcard, or a `?` point) skips it and is counted in
+ *   one warning; any other failure unwinds all and fails the session,
+ *   saying why in words.
+ * - unreg: unregisters the registered ones in batches (one RCU grace
+ *   period per batch, not per probe: a 1,000-function wildcard unloads
+ *   in a moment), then reports kretprobe calls missed for lack of
+ *   instances (.maxactive).
+ */
+#include <linux/kprobes.h>
+#include <linux/slab.h>
+
+struct stp_kprobe_probe {
+	const struct stp_probe *probe;  /* runs at the hit: entry, or return */
+	const struct stp_probe *entry;  /* .return with @entry: its entry half */
+	const char *symbol;             /* "vfs_read", "ext4:ext4_file_open"; NULL: addr */
+	unsigned long addr;             /* .absolute: the address */
+	bool ret;                       /* a kretprobe */
+	bool optional;                  /* a failure skips it */
+	int maxactive;                  /* kretprobe instances; 0: the kernel's default */
+	unsigned int entry_size;        /* @entry bytes per call */
+};
+
+struct _stp_kp_slot {
+	union {
+		struct kprobe kp;
+		struct kretprobe krp;
+	} u;
+	const struct stp_kprobe_probe *e;
+	bool registered;
+};
+
+static struct _stp_kp_slot *_stp_kp_slots;
+static void **_stp_kp_batch;            /* unregister_k(ret)probes() argument */
+
+static int _stp_kp_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct _stp_kp_slot *s = container_of(kp, struct _stp_kp_slot, u.kp);
+
+	_stp_probe_run(s->e->probe, regs);
+	return 0;
+}
+
+static int _stp_kp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct _stp_kp_slot *s = container_of(get_kretprobe(ri), struct _stp_kp_slot, u.krp);
+
+	if (s->e->entry_size) {
+		/* A skipped entry half (a busy context) leaves zeros, not the
+		 * previous call's values. */
+		memset(ri->data, 0, s->e->entry_size);
+		if (s->e->entry)
+			_stp_probe_run_saved(s->e->entry, regs, ri->data);
+	}
+	return 0;
+}
+
+static int _stp_kp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct _stp_kp_slot *s = container_of(get_kretprobe(ri), struct _stp_kp_slot, u.krp);
+
+	_stp_probe_run_saved(s->e->probe, regs, s->e->entry_size ? ri->data : NULL);
+	return 0;
+}
+
+static const char *_stp_kp_why(int rc)
+{
+	switch (rc) {
+	case -EINVAL:
+		return "the kernel refuses kprobes there (blacklisted, notrace, "
+		       "or not an instruction boundary)";
+	case -ENOENT:
+		return "no such symbol in the running kernel (inlined, or its module is not loaded)";
+	case -EILSEQ:
+		return "not at an instruction boundary";
+	case -EBUSY:
+		return "the address is busy (another kprobe or ftrace user)";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return "registration failed";
+	}
+}
+
+static const char *_stp_kp_name(const struct stp_kprobe_probe *e, char *buf, size_t n)
+{
+	if (e->symbol)
+		return e->symbol;
+	snprintf(buf, n, "0x%lx", e->addr);
+	return buf;
+}
+
+static int _stp_kp_register_one(struct _stp_kp_slot *s)
+{
+	const struct stp_kprobe_probe *e = s->e;
+	struct kprobe *kp = e->ret ? &s->u.krp.kp : &s->u.kp;
+
+	memset(&s->u, 0, sizeof(s->u));
+	if (e->symbol)
+		kp->symbol_name = e->symbol;
+	else
+		kp->addr = (kprobe_opcode_t *)e->addr;
+	if (!e->ret) {
+		kp->pre_handler = _stp_kp_pre;
+		return register_kprobe(kp);
+	}
+	s->u.krp.handler = _stp_kp_return;
+	s->u.krp.entry_handler = e->entry_size ? _stp_kp_entry : NULL;
+	s->u.krp.data_size = e->entry_size;
+	s->u.krp.maxactive = e->maxactive;
+	return register_kretprobe(&s->u.krp);
+}
+
+static int _stp_kp_alloc(const struct stp_family *f)
+{
+	_stp_kp_slots = kcalloc(f->nprobes, sizeof(*_stp_kp_slots), GFP_KERNEL);
+	_stp_kp_batch = kcalloc(f->nprobes, sizeof(*_stp_kp_batch), GFP_KERNEL);
+	if (!_stp_kp_slots || !_stp_kp_batch)
+		return -ENOMEM;
+	return 0;
+}
+
+static void _stp_kp_free(const struct stp_family *f)
+{
+	kfree(_stp_kp_slots);
+	kfree(_stp_kp_batch);
+	_stp_kp_slots = NULL;
+	_stp_kp_batch = NULL;
+}
+
+static void _stp_kp_unregister(const struct stp_family *f)
+{
+	unsigned int i, n = 0;
+	unsigned long missed = 0;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (_stp_kp_slots[i].registered && !_stp_kp_slots[i].e->ret)
+			_stp_kp_batch[n++] = &_stp_kp_slots[i].u.kp;
+	if (n)
+		unregister_kprobes((struct kprobe **)_stp_kp_batch, n);
+	n = 0;
+	for (i = 0; i < f->nprobes; i++)
+		if (_stp_kp_slots[i].registered && _stp_kp_slots[i].e->ret)
+			_stp_kp_batch[n++] = &_stp_kp_slots[i].u.krp;
+	if (n)
+		unregister_kretprobes((struct kretprobe **)_stp_kp_batch, n);
+	for (i = 0; i < f->nprobes; i++) {
+		struct _stp_kp_slot *s = &_stp_kp_slots[i];
+
+		if (s->registered && s->e->ret)
+			missed += s->u.krp.nmissed;
+		s->registered = false;
+	}
+	if (missed)
+		_stp_warn("%lu function returns were not probed: all of their kretprobe "
+			  "instances were in use (raise .maxactive(N))", missed);
+}
+
+static int _stp_kp_register(const struct stp_family *f)
+{
+	const struct stp_kprobe_probe *e = f->probes;
+	unsigned int i, skipped = 0;
+	const char *first = NULL;
+	int first_rc = 0;
+	char buf[24];
+
+	for (i = 0; i < f->nprobes; i++) {
+		struct _stp_kp_slot *s = &_stp_kp_slots[i];
+		int rc;
+
+		s->e = &e[i];
+		rc = _stp_kp_register_one(s);
+		if (!rc) {
+			s->registered = true;
+			continue;
+		}
+		if (!e[i].optional) {
+			_stp_msg("ERROR: ", "cannot probe %s: %s (%d)",
+				 _stp_kp_name(&e[i], buf, sizeof(buf)), _stp_kp_why(rc), rc);
+			_stp_kp_unregister(f);
+			return rc;
+		}
+		if (!skipped++) {
+			first = e[i].symbol;
+			first_rc = rc;
+		}
+	}
+	if (skipped)
+		_stp_warn("%u of %u kernel functions could not be probed and were skipped "
+			  "(the first, %s: %s)", skipped, f->nprobes, first ? first : "?",
+			  _stp_kp_why(first_rc));
+	return 0;
+}
+
+static const struct stp_family_ops _stp_kprobe_ops = {
+	.name = "kprobe",
+	.alloc = _stp_kp_alloc,
+	.reg = _stp_kp_register,
+	.unreg = _stp_kp_unregister,
+	.free = _stp_kp_free,
+};

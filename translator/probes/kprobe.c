@@ -1,0 +1,535 @@
+/* kprobe.c - kernel functions: kernel.function("PATTERN") and
+ * module("M").function("PATTERN") typed from BTF, with their parameters
+ * as $variables; kprobe.function("NAME") and kprobe.module("M")
+ * .function("NAME"), by symbol with no type information; and
+ * kernel.statement(ADDR).absolute / kprobe.statement(ADDR).absolute
+ * (guru).  Each at entry (.call, or nothing) or return (.return,
+ * .return.maxactive(N)).
+ *
+ * Which functions exist: BTF's out-of-line functions
+ * (typeinfo/functions.c), `*` and `**` matching their names.  A pattern
+ * with @file or @file:line, and .inline, need DWARF line tables and
+ * inline instances, which BTF does not have: they are refused by name.
+ * kprobe.function takes any symbol name (an assembly function, a compiler
+ * clone such as finish_task_switch.isra.0) without checking it: the
+ * kernel resolves it when the module starts.  That is also what a
+ * kernel.function on a function known only as a clone is told to use.
+ *
+ * Target variables (kernel.function only): each parameter as $NAME,
+ * where the x86-64 calling convention puts it at entry (registers rdi,
+ * rsi, rdx, rcx, r8, r9 in order, an argument of 9 to 16 bytes in two of
+ * them, then the stack, each argument a multiple of 8 bytes, a struct
+ * over 16 bytes always on the stack), with members, indexes and & as
+ * tvar.h builds them; $return in .return probes; $$parms, $$vars
+ * ($$parms: BTF knows no locals), $$locals (""), $$return and the pretty
+ * forms.  In a .return probe a parameter is its value at entry: $x
+ * there is @entry($x) (entry.c), as upstream does.
+ *
+ * Pass 3: the table runtime/probes/kprobe.c reads; a .return probe with
+ * @entry values names its entry half's probe and the size of the values.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "elab_int.h"
+#include "pass2.h"
+#include "pass3.h"
+#include "probes/registry.h"
+#include "session.h"
+#include "tvar.h"
+#include "typeinfo/typeinfo.h"
+
+static const struct pp_family_pattern patterns[] = {
+	{ "kernel.function(string)", 0 },
+	{ "kernel.function(string).call", 0 },
+	{ "kernel.function(string).return", 0 },
+	{ "kernel.function(string).return.maxactive(number)", 0 },
+	{ "kernel.function(string).exported", 0 },
+	{ "kernel.function(string).inline", 0 },
+	{ "module(string).function(string)", 0 },
+	{ "module(string).function(string).call", 0 },
+	{ "module(string).function(string).return", 0 },
+	{ "module(string).function(string).return.maxactive(number)", 0 },
+	{ "module(string).function(string).exported", 0 },
+	{ "module(string).function(string).inline", 0 },
+	{ "kprobe.function(string)", 0 },
+	{ "kprobe.function(string).call", 0 },
+	{ "kprobe.function(string).return", 0 },
+	{ "kprobe.function(string).return.maxactive(number)", 0 },
+	{ "kprobe.module(string).function(string)", 0 },
+	{ "kprobe.module(string).function(string).call", 0 },
+	{ "kprobe.module(string).function(string).return", 0 },
+	{ "kprobe.module(string).function(string).return.maxactive(number)", 0 },
+	{ "kprobe.statement(number).absolute", 0 },
+	{ "kernel.statement(number).absolute", 0 },
+	{ NULL, 0 },
+};
+
+enum kp_form {
+	KP_FUNCTION,    /* kernel.function, module().function: typed from BTF */
+	KP_SYMBOL,      /* kprobe.function, kprobe.module().function */
+	KP_ABSOLUTE,    /* *.statement(ADDR).absolute */
+};
+
+/* What a probe resolved to: the elab_probe's data. */
+struct kp_data {
+	enum kp_form form;
+	const char *module;          /* NULL: vmlinux */
+	const char *name;            /* the function (symbol) */
+	uint64_t addr;               /* KP_ABSOLUTE */
+	bool ret;                    /* at return */
+	int64_t maxactive;           /* 0: the kernel's default */
+	bool optional;               /* from a wildcard or a `?` point */
+	const struct ti_function *fn;   /* KP_FUNCTION */
+};
+
+/* ---- the point ---- */
+
+/* What the concrete point says, component by component. */
+struct kp_point {
+	enum kp_form form;
+	int fn_arg;                  /* component with the function name, or -1 */
+	int module_arg;              /* component with the module name, or -1 */
+	bool ret, exported, inline_, absolute;
+	int64_t maxactive;
+};
+
+static void read_point(const struct pp_request *req, struct kp_point *kp)
+{
+	memset(kp, 0, sizeof(*kp));
+	kp->fn_arg = kp->module_arg = -1;
+	int j = 0;
+	for (const struct pp_comp *c = req->point->comps; c; c = c->next, j++) {
+		if (j == 0)
+			kp->form = strcmp(c->name, "kprobe") == 0 ? KP_SYMBOL : KP_FUNCTION;
+		if (strcmp(c->name, "function") == 0)
+			kp->fn_arg = j;
+		else if (strcmp(c->name, "module") == 0 && c->arg)
+			kp->module_arg = j;
+		else if (strcmp(c->name, "return") == 0)
+			kp->ret = true;
+		else if (strcmp(c->name, "maxactive") == 0)
+			kp->maxactive = pp_num_arg(req, j);
+		else if (strcmp(c->name, "exported") == 0)
+			kp->exported = true;
+		else if (strcmp(c->name, "inline") == 0)
+			kp->inline_ = true;
+		else if (strcmp(c->name, "absolute") == 0)
+			kp->absolute = true;
+	}
+	if (kp->absolute)
+		kp->form = KP_ABSOLUTE;
+}
+
+static const char *str_arg(const struct pp_request *req, int j)
+{
+	return j >= 0 && req->args[j] && req->args[j]->kind == ND_STR ? req->args[j]->u.str.s
+									: NULL;
+}
+
+/* ---- resolution ---- */
+
+static struct kp_data *data_for(struct pp_request *req, const struct kp_point *kp,
+				const char *module, const char *name)
+{
+	struct kp_data *d = arena_alloc(req->arena, sizeof(*d));
+	d->form = kp->form;
+	d->module = module;
+	d->name = name;
+	d->ret = kp->ret;
+	d->maxactive = kp->maxactive;
+	d->optional = req->point->optional;
+	return d;
+}
+
+static void resolve_absolute(struct pp_request *req, const struct kp_point *kp)
+{
+	if (!req->sess->guru) {
+		pp_error(req, "probes on absolute addresses need guru mode (-g)");
+		return;
+	}
+	int64_t addr = req->args[1] ? req->args[1]->u.num : 0;
+	if (!addr) {
+		pp_error(req, "no address given");
+		return;
+	}
+	struct kp_data *d = data_for(req, kp, NULL, NULL);
+	d->addr = (uint64_t)addr;
+	pp_emit(req, req->point, d);
+}
+
+/* kprobe.function("NAME"): the kernel looks the symbol up at start. */
+static void resolve_symbol(struct pp_request *req, const struct kp_point *kp, const char *module,
+			   const char *name)
+{
+	if (!*name || strpbrk(name, "*?[")) {
+		pp_error(req, "kprobe.function takes one symbol name, not a pattern: "
+			 "use kernel.function(\"%s\") for a wildcard", name);
+		return;
+	}
+	pp_emit(req, req->point, data_for(req, kp, module, name));
+}
+
+static void resolve_function(struct pp_request *req, const struct kp_point *kp,
+			     const char *module, const char *pattern)
+{
+	const char *what = module ? arena_printf(req->arena, "module(\"%s\").function", module)
+				  : "kernel.function";
+	if (strchr(pattern, '@')) {
+		pp_error(req, "%s(\"%s\"): @file and @file:line need the kernel's DWARF debug "
+			 "information, which is not installed (BTF has no source files or line "
+			 "numbers): name the function alone", what, pattern);
+		return;
+	}
+	if (kp->inline_) {
+		pp_error(req, "%s(\"%s\").inline: inlined instances need the kernel's DWARF debug "
+			 "information, which is not installed (BTF lists only out-of-line "
+			 "functions)", what, pattern);
+		return;
+	}
+	if (kp->maxactive < 0 || kp->maxactive > 4096) {
+		pp_error(req, ".maxactive(%lld): between 0 and 4096", (long long)kp->maxactive);
+		return;
+	}
+	const char *why = NULL;
+	int n;
+	const struct ti_function *fns = ti_functions(req->ti, module, &n, &why);
+	if (!n) {
+		pp_error(req, "no kernel functions known: %s", why ? why : "no BTF");
+		return;
+	}
+	bool wild = strpbrk(pattern, "*?") != NULL;
+	int found = 0, not_exported = 0, near = -1, near_dist = 0;
+	for (int i = 0; i < n; i++) {
+		const struct ti_function *fn = &fns[i];
+		if (!pp_glob(pattern, fn->name)) {
+			int dist = wild ? 99 : elab_distance(pattern, fn->name);
+			if (!wild && (near < 0 || dist < near_dist)) {
+				near = i;
+				near_dist = dist;
+			}
+			continue;
+		}
+		if (kp->exported) {
+			const char *no_symvers = NULL;
+			if (!ti_function_exported(req->ti, module, fn->name, &no_symvers)) {
+				if (no_symvers) {
+					pp_error(req, ".exported: %s", no_symvers);
+					return;
+				}
+				not_exported++;
+				continue;
+			}
+		}
+		found++;
+		struct kp_data *d = data_for(req, kp, module, fn->name);
+		d->fn = fn;
+		d->optional |= wild;
+		pp_emit(req, wild ? pp_with_string(req->arena, req->point, kp->fn_arg, fn->name)
+				  : req->point, d);
+	}
+	if (found)
+		return;
+	if (not_exported) {
+		pp_no_match(req, "%s(\"%s\").exported: %s not exported", what, pattern,
+			    wild ? "none of the matching functions is" : "the function is");
+		return;
+	}
+	bool close = near >= 0 && near_dist <= (int)strlen(pattern) / 3 + 1;
+	pp_no_match(req, "no function matches %s(\"%s\") in the %s's BTF%s%s%s", what, pattern,
+		    module ? "module" : "kernel", close ? " (did you mean '" : "",
+		    close ? fns[near].name : "", close ? "'?)" : "");
+}
+
+static void resolve(struct pp_request *req)
+{
+	struct kp_point kp;
+	read_point(req, &kp);
+	if (kp.form == KP_ABSOLUTE) {
+		resolve_absolute(req, &kp);
+		return;
+	}
+	const char *module = str_arg(req, kp.module_arg);
+	const char *name = str_arg(req, kp.fn_arg);
+	if (!name)
+		return;
+	if (module && (!*module || strpbrk(module, "*?/"))) {
+		pp_error(req, "module(\"%s\"): name one module, as lsmod shows it", module);
+		return;
+	}
+	if (kp.form == KP_SYMBOL)
+		resolve_symbol(req, &kp, module, name);
+	else
+		resolve_function(req, &kp, module, name);
+}
+
+static void list_vars(FILE *out, const struct elab_probe *p)
+{
+	const struct kp_data *d = p->data;
+	if (!d->fn)
+		return;
+	struct arena *a = arena_new();
+	for (int i = 0; i < d->fn->nparams; i++)
+		fprintf(out, " $%s:%s", d->fn->params[i].name,
+			ti_type_name(a, d->fn->params[i].type));
+	if (d->ret && d->fn->ret.id)
+		fprintf(out, " $return:%s", ti_type_name(a, d->fn->ret));
+	arena_free(a);
+}
+
+/* ---- target variables ---- */
+
+static const char *const arg_reg[] = { "di", "si", "dx", "cx", "r8", "r9" };
+
+/* Where the calling convention puts a parameter at function entry. */
+struct kp_loc {
+	enum { LOC_REG, LOC_REG_PAIR, LOC_STACK, LOC_NONE } kind;
+	int reg;                     /* LOC_REG, LOC_REG_PAIR: the first */
+	int stack;                   /* LOC_STACK: bytes after the return address */
+};
+
+static struct kp_loc locate(const struct ti_function *fn, int want)
+{
+	int reg = 0, stack = 0;
+	for (int i = 0; i < fn->nparams; i++) {
+		struct ti_type t = fn->params[i].type;
+		enum ti_kind k = ti_kind_of(t);
+		uint64_t size = ti_size(t);
+		int words = (int)((size + 7) / 8);
+		struct kp_loc loc = { LOC_NONE, 0, 0 };
+		if (!size || k == TI_FLOAT || k == TI_OTHER || k == TI_FUNC) {
+			/* unreadable; takes a register like an integer would */
+			reg++;
+		} else if (size <= 16 && reg + words <= 6) {
+			loc.kind = words == 2 ? LOC_REG_PAIR : LOC_REG;
+			loc.reg = reg;
+			reg += words;
+		} else {
+			loc.kind = LOC_STACK;
+			loc.stack = stack;
+			stack += 8 * words;
+		}
+		if (i == want)
+			return loc;
+	}
+	return (struct kp_loc){ LOC_NONE, 0, 0 };
+}
+
+/* The access path of a value of type t held in a register (or two). */
+static struct tv_access *in_regs(struct arena *a, struct ti_type t, const char *r1,
+				 const char *r2, int spill, const struct node *n, const char **why)
+{
+	enum ti_kind k = ti_kind_of(t);
+	if (r2)
+		return tv_build(a, arena_printf(a, "_stp_kspill(c, %d, c->regs->%s, c->regs->%s)",
+						spill, r1, r2),
+				t, true, n->u.tgt.comps, n->u.tgt.addr_of, why);
+	if (k == TI_STRUCT || k == TI_UNION)
+		return tv_build(a, arena_printf(a, "(int64_t)c->regs->%s", r1), t, false,
+				n->u.tgt.comps, n->u.tgt.addr_of, why);
+	return tv_build(a, arena_printf(a, "%sc->regs->%s", tv_widen(t), r1), t, false,
+			n->u.tgt.comps, n->u.tgt.addr_of, why);
+}
+
+static struct tv_access *param_access(struct arena *a, const struct ti_function *fn, int i,
+				      const struct node *n, const char **why)
+{
+	struct ti_type t = fn->params[i].type;
+	struct kp_loc loc = locate(fn, i);
+	switch (loc.kind) {
+	case LOC_REG:
+		return in_regs(a, t, arg_reg[loc.reg], NULL, 0, n, why);
+	case LOC_REG_PAIR:
+		return in_regs(a, t, arg_reg[loc.reg], arg_reg[loc.reg + 1], loc.reg, n, why);
+	case LOC_STACK:
+		/* at entry, sp points at the return address */
+		return tv_build(a, arena_printf(a, "(int64_t)(c->regs->sp + %d)", 8 + loc.stack),
+				t, true, n->u.tgt.comps, n->u.tgt.addr_of, why);
+	case LOC_NONE:
+		break;
+	}
+	*why = arena_printf(a, "parameter '%s' of %s has type %s, which cannot be read",
+			    fn->params[i].name, fn->name, ti_type_name(a, t));
+	return NULL;
+}
+
+/* $return: rax, rax:rdx for 9 to 16 bytes, and for a bigger struct the
+ * address of the caller's copy, which the callee returns in rax. */
+static struct tv_access *return_access(struct arena *a, const struct ti_function *fn,
+				       const struct node *n, const char **why)
+{
+	struct ti_type t = fn->ret;
+	uint64_t size = ti_size(t);
+	if (!t.id || !size) {
+		*why = arena_printf(a, "%s returns nothing", fn->name);
+		return NULL;
+	}
+	if (size > 16)
+		return tv_build(a, "(int64_t)c->regs->ax", t, true, n->u.tgt.comps,
+				n->u.tgt.addr_of, why);
+	return in_regs(a, t, "ax", size > 8 ? "dx" : NULL, 0, n, why);
+}
+
+static enum stap_type as_entry(struct arena *a, struct node *n)
+{
+	struct node *copy = ast_clone(a, n);
+	struct node *at = ast_node_new(a, ND_ENTRY, &n->pos);
+	copy->next = NULL;
+	at->u.expr.e = copy;
+	n->u.tgt.expansion = at;
+	return TYPE_LONG;
+}
+
+static enum stap_type string_var(struct arena *a, struct node *n, const char *value)
+{
+	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+	acc->str_c = emit_cstr(a, value, strlen(value));
+	n->u.tgt.access = acc;
+	return TYPE_STRING;
+}
+
+static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
+				 const char **why)
+{
+	const struct kp_data *d = p->data;
+	const struct ti_function *fn = d->fn;
+	if (n->kind != ND_TARGET)
+		return TYPE_UNKNOWN;
+	const char *name = n->u.tgt.name;
+	bool members = n->u.tgt.comps && !(tv_is_pretty(n) && !n->u.tgt.comps->next);
+	if (!fn) {
+		if (d->ret && strcmp(name, "$return") == 0 && !members && !n->u.tgt.addr_of) {
+			struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+			acc->base_c = "(int64_t)regs_return_value(c->regs)";
+			n->u.tgt.access = acc;
+			return TYPE_LONG;
+		}
+		*why = d->form == KP_SYMBOL
+			? "kprobe probes have no target variables but $return (use "
+			  "kernel.function for parameters, or int_arg(N), pointer_arg(N) ...)"
+			: "statement probes have no target variables";
+		return TYPE_UNKNOWN;
+	}
+	bool is_parms = strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0;
+	if (is_parms || strcmp(name, "$$locals") == 0 || strcmp(name, "$$return") == 0) {
+		if (members || n->u.tgt.addr_of) {
+			*why = arena_printf(a, "%s is a string: it has no members", name);
+			return TYPE_UNKNOWN;
+		}
+		bool pretty = n->u.tgt.comps != NULL;
+		if (strcmp(name, "$$return") == 0) {
+			if (!d->ret) {
+				*why = "$$return is only valid in a .return probe";
+				return TYPE_UNKNOWN;
+			}
+			if (!fn->ret.id)
+				return string_var(a, n, "");
+			struct ti_param r = { "return", fn->ret, NULL };
+			n->u.tgt.expansion = tv_vars_string(a, &n->pos, &r, 1, pretty);
+			return TYPE_STRING;
+		}
+		n->u.tgt.expansion = tv_vars_string(a, &n->pos, fn->params,
+						    is_parms ? fn->nparams : 0, pretty);
+		return TYPE_STRING;
+	}
+	if (strcmp(name, "$$name") == 0)
+		return string_var(a, n, fn->name);
+	if (strcmp(name, "$return") == 0) {
+		if (!d->ret) {
+			*why = "$return is only valid in a .return probe";
+			return TYPE_UNKNOWN;
+		}
+		if (tv_is_pretty(n))
+			return tv_pretty(a, fn->ret, n, why);
+		struct tv_access *acc = return_access(a, fn, n, why);
+		if (!acc)
+			return TYPE_UNKNOWN;
+		n->u.tgt.access = acc;
+		return TYPE_LONG;
+	}
+	for (int i = 0; i < fn->nparams; i++) {
+		if (strcmp(name + 1, fn->params[i].name) != 0)
+			continue;
+		if (d->ret)
+			return as_entry(a, n);
+		if (tv_is_pretty(n))
+			return tv_pretty(a, fn->params[i].type, n, why);
+		struct tv_access *acc = param_access(a, fn, i, n, why);
+		if (!acc)
+			return TYPE_UNKNOWN;
+		n->u.tgt.access = acc;
+		return TYPE_LONG;
+	}
+	*why = arena_printf(a, "%s has no parameter '%s'%s", fn->name, name + 1,
+			    fn->nparams ? "" : " (it takes none)");
+	return TYPE_UNKNOWN;
+}
+
+static void *entry_half(struct arena *a, const struct elab_probe *p, const char **why)
+{
+	const struct kp_data *d = p->data;
+	if (!d->ret) {
+		*why = "@entry is only valid in a .return probe";
+		return NULL;
+	}
+	struct kp_data *h = arena_alloc(a, sizeof(*h));
+	*h = *d;
+	h->ret = false;
+	return h;
+}
+
+/* ---- pass 3 ---- */
+
+static int index_of(const struct pp_table_req *e, const struct elab_probe *p)
+{
+	for (int k = 0; k < e->n; k++)
+		if (e->probes[k] == p)
+			return e->index[k];
+	return -1;
+}
+
+static const char *emit(struct pp_table_req *e)
+{
+	fputs("static const struct stp_kprobe_probe stp_kprobe_probe[] = {\n", e->out);
+	e->entries = 0;
+	for (int k = 0; k < e->n; k++) {
+		const struct elab_probe *p = e->probes[k];
+		const struct kp_data *d = p->data;
+		if (p->entry_of)
+			continue;      /* an entry half runs from its .return probe's entry */
+		int half = p->entry_half ? index_of(e, p->entry_half) : -1;
+		const char *sym = d->form == KP_ABSOLUTE ? NULL
+			: d->module ? arena_printf(e->arena, "%s:%s", d->module, d->name) : d->name;
+		fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
+		if (half >= 0)
+			fprintf(e->out, "&stp_probes[%d], ", half);
+		else
+			fputs("NULL, ", e->out);
+		fprintf(e->out, "%s, %#llxul, %s, %s, %lld, %s },\n",
+			sym ? emit_cstr(e->arena, sym, strlen(sym)) : "NULL",
+			(unsigned long long)d->addr, d->ret ? "true" : "false",
+			d->optional ? "true" : "false", (long long)d->maxactive,
+			half >= 0 && p->entry_size ? p->entry_size : "0");
+		e->entries++;
+	}
+	fputs("};\n", e->out);
+	return "stp_kprobe_probe";
+}
+
+const struct probe_family probe_family_kprobe = {
+	.name = "kprobe",
+	.patterns = patterns,
+	.target_vars = true,
+	.resolve = resolve,
+	.list_vars = list_vars,
+	.target_var = target_var,
+	.entry_half = entry_half,
+	.runtime = "probes/kprobe.c",
+	.ops = "_stp_kprobe_ops",
+	.emit = emit,
+};
