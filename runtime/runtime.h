@@ -364,7 +364,7 @@ static long _stp_user_string(char *dst, unsigned long addr, size_t max);
 static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n);
 static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n);
 static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n);
-static unsigned int _stp_kstack(unsigned long *entries, unsigned int max);
+static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, unsigned int max);
 static int _stp_is_compat_task(void);
 #define _STP_QUOTE      0x1     /* _stp_text_quote/_stp_mem_quote: "text" or "text"... */
 #define _STP_QUOTE_USER 0x2     /* _stp_mem_quote: addr is in the current task's user space */

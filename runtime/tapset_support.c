@@ -10,6 +10,9 @@
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/stacktrace.h>
+#ifdef CONFIG_X86_64
+#include <asm/unwind.h>
+#endif
 #include <linux/timekeeping.h>
 
 static long _stp_read_kernel(void *dst, unsigned long addr, size_t n)
@@ -130,11 +133,33 @@ static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n)
 /* The kernel stack of the hit, innermost first, without the frames of
  * this module (the handler and the glue that called it): the first entry
  * is the kernel code the probe fired in (a tracepoint's __traceiter, a
- * timer's interrupt). */
-static unsigned int _stp_kstack(unsigned long *entries, unsigned int max)
+ * timer's interrupt).  With the kernel registers a probe saved (kprobes,
+ * timer.profile), the unwind starts from them instead: the first entry is
+ * the probed instruction, then its callers, with no kprobe or interrupt
+ * frames in between. */
+static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, unsigned int max)
 {
-	unsigned int n = stack_trace_save(entries, max, 0), skip = 0;
+	unsigned int n, skip = 0;
 
+#if defined(CONFIG_X86_64) && (defined(CONFIG_UNWINDER_ORC) || defined(CONFIG_UNWINDER_FRAME_POINTER))
+	if (regs && !user_mode(regs)) {
+		struct unwind_state state;
+		unsigned long addr;
+
+		/* (the unwinder's first frame is the caller of regs->ip) */
+		entries[0] = instruction_pointer(regs);
+		n = 1;
+		for (unwind_start(&state, current, regs, NULL);
+		     !unwind_done(&state) && n < max; unwind_next_frame(&state)) {
+			addr = unwind_get_return_address(&state);
+			if (!addr)
+				break;
+			entries[n++] = addr;
+		}
+		return n;
+	}
+#endif
+	n = stack_trace_save(entries, max, 0);
 	while (skip < n && within_module(entries[skip], THIS_MODULE))
 		skip++;
 	memmove(entries, entries + skip, (n - skip) * sizeof(*entries));

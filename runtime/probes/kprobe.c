@@ -47,24 +47,36 @@ struct _stp_kp_slot {
 static struct _stp_kp_slot *_stp_kp_slots;
 static void **_stp_kp_batch;            /* unregister_k(ret)probes() argument */
 
+/* The kernel calls a kprobe's handler with the instruction pointer past
+ * the breakpoint (int3, or ftrace made to look like it); the script sees
+ * the probed address itself, as addr(), backtraces and print_regs()
+ * should say. */
 static int _stp_kp_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct _stp_kp_slot *s = container_of(kp, struct _stp_kp_slot, u.kp);
+	unsigned long ip = instruction_pointer(regs);
 
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	_stp_probe_run(s->e->probe, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
 static int _stp_kp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct _stp_kp_slot *s = container_of(get_kretprobe(ri), struct _stp_kp_slot, u.krp);
+	struct kretprobe *rp = get_kretprobe(ri);
+	struct _stp_kp_slot *s = container_of(rp, struct _stp_kp_slot, u.krp);
+	unsigned long ip = instruction_pointer(regs);
 
 	if (s->e->entry_size) {
 		/* A skipped entry half (a busy context) leaves zeros, not the
 		 * previous call's values. */
 		memset(ri->data, 0, s->e->entry_size);
-		if (s->e->entry)
+		if (s->e->entry) {
+			instruction_pointer_set(regs, (unsigned long)rp->kp.addr);
 			_stp_probe_run_saved(s->e->entry, regs, ri->data);
+			instruction_pointer_set(regs, ip);
+		}
 	}
 	return 0;
 }
