@@ -111,7 +111,10 @@ void elab_print(FILE *out, const struct elab_program *ep, int verbose)
 	}
 	fputs("# probes\n", out);
 	for (const struct elab_probe *p = ep->probes; p; p = p->next)
-		print_probe(out, p, verbose);
+		/* an @entry half is an implementation detail of its .return
+		 * probe: shown only with its body (-vv) */
+		if (!p->entry_of || verbose >= 2)
+			print_probe(out, p, verbose);
 }
 
 void elab_print_function(FILE *out, const struct elab_func *f)

@@ -200,7 +200,7 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 	int n;
 	const struct ti_function *fns = ti_functions(req->ti, module, &n, &why);
 	if (!n) {
-		pp_error(req, "no kernel functions known: %s", why ? why : "no BTF");
+		pp_error(req, "%s: no functions known: %s", what, why ? why : "no BTF");
 		return;
 	}
 	bool wild = strpbrk(pattern, "*?") != NULL;
