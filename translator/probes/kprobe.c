@@ -204,17 +204,17 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		return;
 	}
 	bool wild = strpbrk(pattern, "*?") != NULL;
-	int found = 0, not_exported = 0, near = -1, near_dist = 0;
-	for (int i = 0; i < n; i++) {
+	int found = 0, not_exported = 0, first = 0, end = n;
+	if (!wild) {
+		/* one name: no scan (a script may name hundreds) */
+		const struct ti_function *fn = ti_function(req->ti, module, pattern);
+		first = fn ? (int)(fn - fns) : 0;
+		end = fn ? first + 1 : 0;
+	}
+	for (int i = first; i < end; i++) {
 		const struct ti_function *fn = &fns[i];
-		if (!pp_glob(pattern, fn->name)) {
-			int dist = wild ? 99 : elab_distance(pattern, fn->name);
-			if (!wild && (near < 0 || dist < near_dist)) {
-				near = i;
-				near_dist = dist;
-			}
+		if (wild && !pp_glob(pattern, fn->name))
 			continue;
-		}
 		if (kp->exported) {
 			const char *no_symvers = NULL;
 			if (!ti_function_exported(req->ti, module, fn->name, &no_symvers)) {
@@ -239,6 +239,14 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		pp_no_match(req, "%s(\"%s\").exported: %s not exported", what, pattern,
 			    wild ? "none of the matching functions is" : "the function is");
 		return;
+	}
+	int near = -1, near_dist = 0;
+	for (int i = 0; !wild && !req->quiet && i < n; i++) {
+		int dist = elab_distance(pattern, fns[i].name);
+		if (near < 0 || dist < near_dist) {
+			near = i;
+			near_dist = dist;
+		}
 	}
 	bool close = near >= 0 && near_dist <= (int)strlen(pattern) / 3 + 1;
 	pp_no_match(req, "no function matches %s(\"%s\") in the %s's BTF%s%s%s", what, pattern,
