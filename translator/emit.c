@@ -340,13 +340,70 @@ static void write_frames(struct emit *E, FILE *out, const struct body_out *fb,
 	for (int i = 0; i < E->nfuncs; i++)
 		write_frame(E, out, &fb[i]);
 	for (int i = 0; i < E->ep->nprobes; i++)
-		write_frame(E, out, &pb[i]);
+		if (E->probe_impl[i] == i)
+			write_frame(E, out, &pb[i]);
 	fputs("union stp_frame {\n", out);
 	for (int i = 0; i < E->nfuncs; i++)
 		fprintf(out, "\tstruct frame_%s f%d;\n", fb[i].frame, i);
 	for (int i = 0; i < E->ep->nprobes; i++)
-		fprintf(out, "\tstruct frame_%s p%d;\n", pb[i].frame, i);
+		if (E->probe_impl[i] == i)
+			fprintf(out, "\tstruct frame_%s p%d;\n", pb[i].frame, i);
 	fputs("};\n\n", out);
+}
+
+/* The frame's fields as text (its name left out), for comparing. */
+static char *frame_text(struct emit *E, const struct body_out *bo, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	if (!f)
+		return NULL;
+	struct body_out anon = *bo;
+	anon.frame = "";
+	write_frame(E, f, &anon);
+	fclose(f);
+	return text;
+}
+
+static uint64_t fnv1a(const char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Probes whose handlers came out the same (a wildcard's derived probes
+ * usually share one body: kernel.function("tcp_*") { n++ } is hundreds)
+ * share one C function: E->probe_impl[i] is the probe whose handler
+ * probe i runs.  Less C for kbuild to compile, same behaviour: pp() and
+ * everything else that differs lives in stp_probes[i]. */
+static void share_handlers(struct emit *E, const struct body_out *pb)
+{
+	int n = E->ep->nprobes;
+	uint64_t *hash = arena_alloc(E->arena, ((size_t)n + 1) * sizeof(*hash));
+	char **frame = arena_alloc(E->arena, ((size_t)n + 1) * sizeof(*frame));
+	size_t *flen = arena_alloc(E->arena, ((size_t)n + 1) * sizeof(*flen));
+	E->probe_impl = arena_alloc(E->arena, ((size_t)n + 1) * sizeof(*E->probe_impl));
+	for (int i = 0; i < n; i++) {
+		const struct emit_body *b = &pb[i].b;
+		E->probe_impl[i] = i;
+		frame[i] = frame_text(E, &pb[i], &flen[i]);
+		hash[i] = fnv1a(b->code_buf ? b->code_buf : "", b->code_len, 0xcbf29ce484222325ull);
+		hash[i] = fnv1a(frame[i] ? frame[i] : "", frame[i] ? flen[i] : 0, hash[i]);
+		for (int j = 0; j < i && frame[i]; j++) {
+			const struct emit_body *o = &pb[j].b;
+			if (E->probe_impl[j] != j || hash[j] != hash[i] || !frame[j] ||
+			    o->code_len != b->code_len || flen[j] != flen[i] ||
+			    o->label_used[0] != b->label_used[0] || o->c_longs != b->c_longs ||
+			    memcmp(o->code_buf, b->code_buf, b->code_len) != 0 ||
+			    memcmp(frame[j], frame[i], flen[i]) != 0)
+				continue;
+			E->probe_impl[i] = j;
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(frame[i]);
 }
 
 int emit_module(FILE *out, const struct session *s, const struct elab_program *ep,
@@ -362,6 +419,7 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 	for (const struct elab_probe *p = ep->probes; p; p = p->next, i++)
 		gen_probe(&E, p, i, &pb[i]);
 	struct emit_lockset *locks = emit_locks(&E);
+	share_handlers(&E, pb);
 	if (E.errors == 0) {
 		write_head(&E, out);
 		emit_tables_globals(&E, out);
@@ -372,7 +430,9 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 		for (i = 0; i < E.nfuncs; i++)
 			write_body(&E, out, E.funcs[i].cname, &fb[i], &E.funcs[i]);
 		for (i = 0; i < ep->nprobes; i++)
-			write_body(&E, out, arena_printf(E.arena, "probe_%d", i), &pb[i], NULL);
+			if (E.probe_impl[i] == i)
+				write_body(&E, out, arena_printf(E.arena, "probe_%d", i), &pb[i],
+					   NULL);
 		emit_tables_probes(&E, out, locks);
 		emit_tables_init(&E, out);
 		fputs("#include \"runtime.c\"\n", out);

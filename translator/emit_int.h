@@ -105,6 +105,7 @@ struct emit {
 	struct emit_func *funcs;
 	int nfuncs;
 	struct emit_body *body;     /* the body being generated */
+	int *probe_impl;            /* probe i runs probe_<probe_impl[i]>'s handler */
 	int errors;
 };
 
