@@ -21,6 +21,16 @@
 # two processes passing a byte PINGS times, two context switches per
 # round trip: the row "tpswitch-tpswitch0" is one sched_switch hit's cost.
 #
+# The kprobe workloads (bench/kspeed/kpgetpid*.stp, a kprobe counting
+# getpid() calls; kretgetpid.stp, a return probe reading an @entry
+# value) are measured around bench/kspeed/getpids.c, GETPIDS getpid()
+# calls: "kpgetpid-kpgetpid0" is one kprobe hit's cost, "kret-kpgetpid0"
+# one kretprobe hit's (entry and return).  The peer resolves kprobe
+# symbols from System.map, which Debian ships as a stub: kspeed boots the
+# VM once to save its /proc/kallsyms (cached in KSPEED_CACHE) and gives
+# the peer -r a copy of the kernel's build tree whose System.map is made
+# from it (SPEC section 7).
+#
 # Usage: bench/kspeed.sh [BUILDDIR] [WORKLOAD...]
 #   BUILDDIR  a build tree holding translator/stap and staprun/staprun,
 #             staprun/stapio (default: $STAP/$STAPRUN/$STAPIO, else
@@ -64,6 +74,7 @@ ITERS=${ITERS:-1000000}
 SPIN=${SPIN:-100000000}         # spin iterations of the timer workload
 TICK_NS=100000                  # tick.stp's timer period
 PINGS=${PINGS:-20000}           # round trips of the tracepoint workload
+GETPIDS=${GETPIDS:-20000}       # getpid() calls of the kprobe workloads
 DEFS=(-DMAXACTION=100000000 -DSTP_NO_OVERLOAD)
 
 die() { echo "kspeed: $*" >&2; exit 2; }
@@ -100,6 +111,31 @@ mkdir -p "$work/ours" "$work/peer" "$peer_cache"
 # The peer's runtime, with the one symbol the 6.1 kernel renamed fixed.
 peer_runtime "$work/runtime"
 
+# The peer's kernel tree for kprobe workloads: the build tree with a
+# System.map made from the VM's /proc/kallsyms (module symbols dropped).
+peer_krel=$KREL
+case " ${workloads[*]} " in
+*" kp"* | *" kret"*)
+	syms=$peer_cache/kallsyms-$KREL
+	if [ ! -s "$syms" ]; then
+		kb=$work/kallsyms-batch
+		mkdir -p "$kb/tests/kallsyms"
+		echo 'cat /proc/kallsyms' >"$kb/tests/kallsyms/run.sh"
+		"$top/testsuite/vm/run-batch" "$kb" >"$work/kallsyms.log" 2>&1 ||
+			die "the VM did not list its symbols (see $work/kallsyms.log)"
+		grep -v '\[' "$kb/results/kallsyms.out" | awk '{ print $1, $2, $3 }' >"$syms"
+	fi
+	src=$(readlink -f "/lib/modules/$KREL/build")
+	cp -a "$src" "$work/kbuild"
+	# its relative links (scripts, tools) point into /usr/lib/linux-kbuild-*
+	for l in "$work"/kbuild/*; do
+		[ -L "$l" ] && ln -sfn "$(readlink -f "$src/${l##*/}")" "$l"
+	done
+	cp "$syms" "$work/kbuild/System.map"
+	peer_krel=$work/kbuild
+	;;
+esac
+
 # build SIDE NAME: SIDE's module for workload NAME as $work/SIDE/k_NAME.ko
 # (our module and the peer's share the name: the guest loads one at a
 # time).  The log is $work/SIDE/NAME.log.
@@ -111,7 +147,7 @@ build() {
 			"${DEFS[@]}" -m "k_$name" "k_$name.stp") >"$d/$name.log" 2>&1
 	else
 		(cd "$d" && SYSTEMTAP_NOSIGN=1 SYSTEMTAP_DIR=$peer_cache /usr/bin/stap \
-			-R "$work/runtime" -r "$KREL" -p4 "${DEFS[@]}" -m "k_$name" \
+			-R "$work/runtime" -r "$peer_krel" -p4 "${DEFS[@]}" -m "k_$name" \
 			"k_$name.stp") >"$d/$name.log" 2>&1
 	fi
 	[ -f "$d/k_$name.ko" ]
@@ -144,6 +180,8 @@ cp /usr/lib/systemtap/stapio "$batch/bin/peer-stapio"
 gcc -static -O2 -o "$batch/bin/spin" "$top/bench/kspeed/spin.c" || die "cannot build spin.c"
 gcc -static -O2 -o "$batch/bin/pingpong" "$top/bench/kspeed/pingpong.c" ||
 	die "cannot build pingpong.c"
+gcc -static -O2 -o "$batch/bin/getpids" "$top/bench/kspeed/getpids.c" ||
+	die "cannot build getpids.c"
 # loop_run: the guest loop of a begin-probe workload ($name, $have):
 # RUNS loads of each side's module, alternating, each printing its
 # "kspeed N NS" line prefixed with the side.
@@ -193,6 +231,11 @@ tp_run() {
 	tick_run | sed "s|\\\$(spin $SPIN)|\\\$(pingpong $PINGS)|"
 }
 
+# kp_run: tick_run's loop around the getpid() calls.
+kp_run() {
+	tick_run | sed "s|\\\$(spin $SPIN)|\\\$(getpids $GETPIDS)|"
+}
+
 ntests=0
 for name in "${workloads[@]}"; do
 	t=$batch/tests/$name
@@ -217,6 +260,7 @@ EOF
 	case $name in
 	tick*) tick_run >>"$t/run.sh" ;;
 	tp*) tp_run >>"$t/run.sh" ;;
+	kp* | kret*) kp_run >>"$t/run.sh" ;;
 	*) loop_run >>"$t/run.sh" ;;
 	esac
 done
@@ -261,6 +305,9 @@ per_hit() { over_base "$1" "$2" "t / $TICK_NS"; }
 # 2 * PINGS of them.
 per_switch() { over_base "$1" "$2" "2 * $PINGS"; }
 
+# per_call FILE SIDE: ns per getpid() call; getpids made GETPIDS.
+per_call() { over_base "$1" "$2" "$GETPIDS"; }
+
 echo
 if [ "$CLOCK" = icount ]; then
 	echo "in-kernel cost: guest instructions per iteration (qemu -icount, median of $RUNS runs, $ITERS iterations)"
@@ -280,6 +327,9 @@ for name in "${workloads[@]}"; do
 	tp*)
 		read -r o omin < <(per_switch "$res" ours)
 		read -r p pmin < <(per_switch "$res" peer) ;;
+	kp* | kret*)
+		read -r o omin < <(per_call "$res" ours)
+		read -r p pmin < <(per_call "$res" peer) ;;
 	*)
 		read -r o omin < <(per_iter "$res" ours)
 		read -r p pmin < <(per_iter "$res" peer) ;;
@@ -315,10 +365,15 @@ net_row() {
 }
 net_row tick-tick0 per_hit tick tick0 "net cost of one hit"
 net_row tpsw-tpsw0 per_switch tpswitch tpswitch0 "net cost of one sched_switch hit"
+net_row kp-kp0 per_call kpgetpid kpgetpid0 "net cost of one kprobe hit"
+net_row kret-kp0 per_call kretgetpid kpgetpid0 "net cost of one kretprobe hit with @entry"
 case " ${workloads[*]} " in
 *" tick"*) echo "  (tick*: per 100 us timer period, the kernel's hrtimer interrupt included)" ;;
 esac
 case " ${workloads[*]} " in
 *" tp"*) echo "  (tp*: per context switch of the ping-pong, the switch itself excluded by the base run)" ;;
+esac
+case " ${workloads[*]} " in
+*" kp"* | *" kret"*) echo "  (kp*, kret*: per getpid() call, the syscall itself excluded by the base run)" ;;
 esac
 [ "${KSPEED_KEEP:-0}" != 1 ] || echo "kspeed: work dir kept: $work"
