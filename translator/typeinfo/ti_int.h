@@ -10,6 +10,7 @@
 #include "typeinfo/typeinfo.h"
 
 struct btf;
+struct ti_ksyms;                /* ksyms.c */
 
 struct ti_unit {
 	struct ti *ti;
@@ -37,6 +38,11 @@ struct ti {
 	/* module units loaded so far (btf.c) */
 	struct ti_unit **modules;
 	int nmodules;
+	/* BTF's function names, sorted (btf.c: ti_btf_functions) */
+	const char **btf_funcs;
+	int nbtf_funcs;
+	/* vmlinux's function symbols (ksyms.c), loaded on the first question */
+	struct ti_ksyms *ksyms;
 };
 
 /* ---- btf.c ---- */
