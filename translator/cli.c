@@ -118,7 +118,7 @@ static const struct opt_spec opts[] = {
 	[OPT_DUMP_PROBE_TYPES] = { "dump-probe-types", 0, no_argument, NULL, "list the probe point families", 2 },
 	[OPT_DUMP_PROBE_ALIASES] = { "dump-probe-aliases", 0, no_argument, NULL, "list the tapset probe aliases", 2 },
 	[OPT_DUMP_FUNCTIONS] = { "dump-functions", 0, no_argument, NULL, "list the tapset functions", 2 },
-	[OPT_DUMP_KERNEL_FUNCTIONS] = { "dump-kernel-functions", 0, optional_argument, "GLOB",
+	[OPT_DUMP_KERNEL_FUNCTIONS] = { "dump-kernel-functions", 0, optional_argument, "[MOD:]GLOB",
 					"list the kernel functions a kprobe can take (-vv: why not the others)", 2 },
 	[OPT_EXAMPLE] = { "example", 0, no_argument, NULL, "FILE names a shipped example script", 1 },
 	[OPT_REMOTE] = { "remote", 0, required_argument, "URL", "run pass 5 on a remote host", FUTURE },
@@ -194,7 +194,7 @@ static void usage_synopsis(FILE *out)
 	      "   or: stap [options] -l PROBE           list matching probe points\n"
 	      "   or: stap [options] -L PROBE           list them with their variables\n"
 	      "   or: stap [options] --dump-probe-types | --dump-probe-aliases | --dump-functions\n"
-	      "   or: stap [options] --dump-kernel-functions[=GLOB]\n", out);
+	      "   or: stap [options] --dump-kernel-functions[=[MODULE:]GLOB]\n", out);
 }
 
 void cli_usage(FILE *out, int passes_built)

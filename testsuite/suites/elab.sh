@@ -38,7 +38,7 @@
 # `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
 # the cases against upstream.
 set -u
-# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 25
+# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 30
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -219,13 +219,14 @@ kfunc_dump_case()
 	echo "PASS: elab/$name"
 }
 
-# kfunc_why_case NAME FUNCTION WHY: `-vv --dump-kernel-functions=FUNCTION`
-# lists nothing and says why on stderr: a line "FUNCTION: WHY...".
+# kfunc_why_case NAME [MODULE:]FUNCTION WHY: `-vv
+# --dump-kernel-functions=[MODULE:]FUNCTION` lists nothing and says why on
+# stderr: a line "FUNCTION: WHY..." (WHY a regex).
 kfunc_why_case()
 {
-	local name=$1 fn=$2 want=$3 why
+	local name=$1 arg=$2 want=$3 why fn=${2#*:}
 	wanted "$name" || return 0
-	run_stap "$tmp" -vv -r "$(test_krel)" --dump-kernel-functions="$fn"
+	run_stap "$tmp" -vv -r "$(test_krel)" --dump-kernel-functions="$arg"
 	why=$(bad_exit)
 	[ -z "$why" ] && [ "$rc" -ne 0 ] && why="exit $rc, not 0"
 	[ -z "$why" ] && [ -s "$tmp/out" ] && why="listed: $(head -n 1 "$tmp/out")"
@@ -279,6 +280,14 @@ run_listing_cases()
 	kfunc_why_case dump/kernel_function_entry asm_load_gs_index 'blacklisted: entry code'
 	kfunc_why_case dump/kernel_function_notrace ___ratelimit 'notrace: '
 	kfunc_why_case dump/kernel_function_no_symbol no_such_function_here 'no symbol: '
+	# A module's, from its .ko: kvm_spurious_fault is noinstr; ext4_init_fs
+	# is module_init code.
+	list_case dump/module_function 0 0 'module("ext4").function("ext4_file_read_iter")' \
+		-r "$(test_krel)" --dump-kernel-functions=ext4:ext4_file_read_iter
+	kfunc_why_case dump/module_function_init ext4:ext4_init_fs 'init: '
+	kfunc_why_case dump/module_function_noinstr kvm:kvm_spurious_fault 'blacklisted: noinstr'
+	kfunc_why_case dump/module_function_notrace 'kvm:__bpf_trace_kvm_ack_irq' 'notrace: '
+	list_case dump/module_unknown 0 1 '' -r "$(test_krel)" --dump-kernel-functions='no_such_module:*'
 	dump_types_case dump/probe_types
 }
 

@@ -35,10 +35,16 @@
  *
  * A name stands for its lowest-addressed text symbol: the one
  * kallsyms_lookup_name, and so register_kprobe's symbol_name, finds.
- * Modules (module != NULL) are not answered yet: TI_FN_UNKNOWN.
+ * A module's functions come from its .ko (module_table): every FUNC
+ * symbol of an executable section, whose name tells __init and
+ * blacklisted code; the relocations of __mcount_loc and _kprobe_blacklist
+ * give the ftrace sites and the NOKPROBE_SYMBOL list.  A .ko says the
+ * same whether its release runs or not, and reads in milliseconds: no
+ * cache.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -103,6 +109,11 @@ enum {
 	F_TRACED = 2,               /* an ftrace call site */
 	F_NOKPROBE = 4,             /* NOKPROBE_SYMBOL's */
 	F_BLACK = 8,                /* the running kernel's blacklist */
+	/* a module's, from the section its symbol is in */
+	F_INIT = 16,
+	F_ENTRY = 32,
+	F_NOINSTR = 64,
+	F_KPROBES = 128,
 };
 
 struct sym {
@@ -111,7 +122,8 @@ struct sym {
 	unsigned flags;
 };
 
-/* Symbols in address order (kallsyms and System.map both are), with the
+/* Symbols in address order (kallsyms and System.map both are; a module's
+ * in its symbol table's order, the order its lookups take), with the
  * facts the source could give.  Everything lives in `a`, a scratch arena
  * freed once the table is made. */
 struct syms {
@@ -174,15 +186,15 @@ static bool in(struct range r, uint64_t addr)
  * read without root) every range is empty, and the flags decide alone. */
 static enum why why_of(const struct syms *s, const struct sym *y, const struct range *r)
 {
-	if (in(r[0], y->addr) || in(r[1], y->addr))
+	if ((y->flags & F_INIT) || in(r[0], y->addr) || in(r[1], y->addr))
 		return W_INIT;
 	if (y->flags & F_NOKPROBE)
 		return W_NOKPROBE;
-	if (in(r[2], y->addr))
+	if ((y->flags & F_ENTRY) || in(r[2], y->addr))
 		return W_ENTRY;
-	if (in(r[3], y->addr))
+	if ((y->flags & F_NOINSTR) || in(r[3], y->addr))
 		return W_NOINSTR;
-	if (in(r[4], y->addr))
+	if ((y->flags & F_KPROBES) || in(r[4], y->addr))
 		return W_KPROBES;
 	if (y->flags & F_BLACK)
 		return W_BLACKLIST;
@@ -875,6 +887,170 @@ static struct ti_ksyms *vmlinux_table(struct ti *ti)
 	return ti->ksyms;
 }
 
+/* ---- modules ---- */
+
+/* A .ko file's name is its module's, but for '-' where lsmod has '_'
+ * ("hid-generic.ko" is hid_generic). */
+static bool names_module(const char *file, size_t len, const char *module)
+{
+	size_t i = 0;
+	for (; i < len && module[i]; i++)
+		if (file[i] != module[i] && !(file[i] == '-' && module[i] == '_'))
+			return false;
+	return i == len && !module[i];
+}
+
+/* The .ko of module `module`, from /lib/modules/REL/modules.dep
+ * ("kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko ..."), or NULL. */
+static const char *module_path(struct ti *ti, const char *module)
+{
+	const char *dir = arena_printf(ti->arena, "/lib/modules/%s", ti->release);
+	FILE *f = fopen(arena_printf(ti->arena, "%s/modules.dep", dir), "r");
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *colon = strchr(line, ':'), *base;
+		if (!colon)
+			continue;
+		*colon = '\0';
+		base = strrchr(line, '/');
+		base = base ? base + 1 : line;
+		/* Compressed modules (.ko.xz) libelf cannot read: not found. */
+		size_t len = strlen(base);
+		if (len > 3 && strcmp(base + len - 3, ".ko") == 0 &&
+		    names_module(base, len - 3, module))
+			found = arena_printf(ti->arena, "%s/%s", dir, line);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* Where each pointer stored in section `sec` points, as a key
+ * (section << 40 | offset), sorted, in s's arena; *n of them. */
+static uint64_t *pointed_to(const struct ti_ko *k, size_t sec, struct syms *s, size_t *n)
+{
+	GElf_Shdr sh;
+	*n = 0;
+	if (!sec || !gelf_getshdr(elf_getscn(k->e, sec), &sh))
+		return NULL;
+	uint64_t *v = arena_alloc(s->a, (sh.sh_size / 8 + 1) * sizeof(*v));
+	for (uint64_t off = 0; off + 8 <= sh.sh_size; off += 8) {
+		size_t ts;
+		uint64_t to;
+		if (ti_ko_ptr(k, sec, off, &ts, &to))
+			v[(*n)++] = (uint64_t)ts << 40 | to;
+	}
+	qsort(v, *n, sizeof(*v), u64_cmp);
+	return v;
+}
+
+/* The flags a function gets from the section it is in: 0 when it is no
+ * text section.  Module init code is freed once the module is up. */
+static unsigned section_flags(const char *name)
+{
+	static const struct { const char *name; unsigned flags; } kinds[] = {
+		{ ".init.text", F_TEXT | F_INIT }, { ".entry.text", F_TEXT | F_ENTRY },
+		{ ".noinstr.text", F_TEXT | F_NOINSTR }, { ".kprobes.text", F_TEXT | F_KPROBES },
+		{ ".exit.text", F_TEXT },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(name, kinds[i].name) == 0)
+			return kinds[i].flags;
+	return strncmp(name, ".text", 5) == 0 ? F_TEXT : 0;
+}
+
+/* The function symbols of an open .ko into s, with their facts. */
+static bool read_ko(struct ti_ko *k, struct syms *s)
+{
+	size_t shstr, nsites, nnokprobe;
+	if (!ti_ko_load(k) || elf_getshdrstrndx(k->e, &shstr) != 0)
+		return false;
+	unsigned *flags = arena_alloc(s->a, (k->nsec + 1) * sizeof(*flags));
+	for (size_t i = 1; i < k->nsec; i++) {
+		GElf_Shdr sh;
+		const char *name;
+		if (gelf_getshdr(elf_getscn(k->e, i), &sh) && (sh.sh_flags & SHF_EXECINSTR) &&
+		    (name = elf_strptr(k->e, shstr, sh.sh_name)))
+			flags[i] = section_flags(name);
+	}
+	/* With no __mcount_loc the module has no ftrace site at all. */
+	uint64_t *sites = pointed_to(k, ti_ko_section(k->e, "__mcount_loc"), s, &nsites);
+	uint64_t *nokprobe = pointed_to(k, ti_ko_section(k->e, "_kprobe_blacklist"), s,
+					&nnokprobe);
+	s->have_sites = s->have_blacklist = true;
+	GElf_Shdr symsh;
+	Elf_Scn *symscn = NULL;
+	while ((symscn = elf_nextscn(k->e, symscn)))
+		if (gelf_getshdr(symscn, &symsh) && symsh.sh_type == SHT_SYMTAB)
+			break;
+	size_t nsyms = symscn && symsh.sh_entsize ? symsh.sh_size / symsh.sh_entsize : 0;
+	for (size_t i = 1; i < nsyms; i++) {
+		GElf_Sym y;
+		const char *name;
+		if (!gelf_getsym(k->symtab, (int)i, &y) || GELF_ST_TYPE(y.st_info) != STT_FUNC ||
+		    y.st_shndx == SHN_UNDEF || y.st_shndx >= k->nsec || !flags[y.st_shndx] ||
+		    !(name = elf_strptr(k->e, symsh.sh_link, y.st_name)) || !*name)
+			continue;
+		uint64_t key = (uint64_t)y.st_shndx << 40 | y.st_value;
+		add_sym(s, arena_strdup(s->a, name), key, 't');
+		struct sym *added = &s->v[s->n - 1];
+		added->flags |= flags[y.st_shndx];
+		if (has_u64(sites, nsites, key))
+			added->flags |= F_TRACED;
+		if (has_u64(nokprobe, nnokprobe, key))
+			added->flags |= F_NOKPROBE;
+	}
+	return true;
+}
+
+static struct ti_ksyms *load_module(struct ti *ti, const char *module, struct arena *scratch)
+{
+	struct ti_ksyms *t = NULL;
+	const char *path = module_path(ti, module), *why = NULL;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	elf_version(EV_CURRENT);
+	struct ti_ko k = { .e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL };
+	struct syms s = { .a = scratch };
+	if (!path)
+		why = arena_printf(ti->arena, "no module %s in /lib/modules/%s/modules.dep",
+				   module, ti->release);
+	else if (!k.e || !read_ko(&k, &s))
+		why = arena_printf(ti->arena, "cannot read the symbols of %s", path);
+	else
+		t = make_table(ti, &s, arena_strdup(ti->arena, module));
+	ti_ko_free(&k);
+	if (k.e)
+		elf_end(k.e);
+	if (fd >= 0)
+		close(fd);
+	if (!t) {
+		t = arena_alloc(ti->arena, sizeof(*t));
+		t->module = arena_strdup(ti->arena, module);
+		t->error = why;
+	} else {
+		t->source = path;
+	}
+	return t;
+}
+
+/* Module `module`'s table, read once. */
+static struct ti_ksyms *module_table(struct ti *ti, const char *module)
+{
+	for (int i = 0; i < ti->nmod_ksyms; i++)
+		if (strcmp(ti->mod_ksyms[i]->module, module) == 0)
+			return ti->mod_ksyms[i];
+	struct arena *scratch = arena_new();
+	struct ti_ksyms *t = load_module(ti, module, scratch);
+	arena_free(scratch);
+	size_t old = (size_t)ti->nmod_ksyms * sizeof(*ti->mod_ksyms);
+	ti->mod_ksyms = arena_realloc(ti->arena, ti->mod_ksyms, old, old + sizeof(*ti->mod_ksyms));
+	ti->mod_ksyms[ti->nmod_ksyms++] = t;
+	return t;
+}
+
 /* ---- the interface ---- */
 
 static int find_name(const struct ti_ksyms *t, const char *name)
@@ -909,9 +1085,9 @@ enum ti_fn_status ti_function_status(struct ti *ti, const char *module, const ch
 {
 	const char *d;
 	enum ti_fn_status st;
-	const struct ti_ksyms *t = module ? NULL : vmlinux_table(ti);
-	if (!t || !t->names) {
-		d = t ? t->error : "no symbol information for modules yet";
+	const struct ti_ksyms *t = module ? module_table(ti, module) : vmlinux_table(ti);
+	if (!t->names) {
+		d = t->error;
 		st = TI_FN_UNKNOWN;
 	} else {
 		int i = find_name(t, name);
@@ -922,7 +1098,8 @@ enum ti_fn_status ti_function_status(struct ti *ti, const char *module, const ch
 			st = TI_FN_CLONE_ONLY;
 		} else {
 			st = TI_FN_NO_SYMBOL;
-			d = "no text symbol: inlined everywhere, or not built in";
+			d = module ? "no text symbol in the module: inlined everywhere"
+				   : "no text symbol: inlined everywhere, or not built in";
 		}
 	}
 	if (detail)
@@ -947,4 +1124,11 @@ const char *const *ti_probeable_functions(struct ti *ti, int *n)
 	}
 	*n = t->nprobeable;
 	return t->names ? t->probeable : NULL;
+}
+
+const char *const *ti_module_functions(struct ti *ti, const char *module, int *n)
+{
+	const struct ti_ksyms *t = module_table(ti, module);
+	*n = t->n;
+	return t->names;
 }

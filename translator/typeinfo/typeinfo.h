@@ -115,6 +115,10 @@ const char *ti_ksyms_source(struct ti *ti);
 /* Every text symbol name of vmlinux that is probeable (TI_FN_PROBEABLE), sorted; *n of them;
  * NULL with *n 0 when unknown. (For wildcards: the families intersect it with BTF's functions.) */
 const char *const *ti_probeable_functions(struct ti *ti, int *n);
+/* Every function symbol name of module `module`'s .ko (lsmod's name),
+ * sorted; NULL with *n 0 when the module or its file is not found.  Ask
+ * ti_function_status about each. */
+const char *const *ti_module_functions(struct ti *ti, const char *module, int *n);
 /* Every function BTF knows in vmlinux (BTF_KIND_FUNC), sorted, each name
  * once; NULL with *n 0 when there is no BTF (ti_error). */
 const char *const *ti_btf_functions(struct ti *ti, int *n);
