@@ -14,6 +14,12 @@
  * cached per kernel under the cache directory.  Modules carry split BTF
  * against vmlinux in their .ko files (/lib/modules/REL/kernel/...).
  *
+ * Which kernel functions a kprobe can take (ti_function_status) comes
+ * from the kernel's symbols, not its types (typeinfo/ksyms.c): the running
+ * kernel's /proc/kallsyms, tracefs and debugfs, else System.map-REL, else
+ * the compressed kallsyms tables inside the image, cached per kernel; a
+ * module's from its .ko.
+ *
  * Loading is lazy: ti_open() reads nothing; the first question loads
  * what it needs and remembers a failure (ti_error says why).
  *
