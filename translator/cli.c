@@ -32,6 +32,7 @@ enum opt_id {
 	OPT_COMPATIBLE, OPT_CHECK_VERSION, OPT_SKIP_BADVARS, OPT_SUPPRESS_ERRORS,
 	OPT_CLEAN_CACHE, OPT_DISABLE_CACHE, OPT_POISON_CACHE, OPT_TMPDIR,
 	OPT_DUMP_PROBE_TYPES, OPT_DUMP_PROBE_ALIASES, OPT_DUMP_FUNCTIONS,
+	OPT_DUMP_KERNEL_FUNCTIONS,
 	OPT_EXAMPLE, OPT_REMOTE, OPT_REMOTE_PREFIX, OPT_USE_SERVER,
 	OPT_USE_SERVER_ON_ERROR, OPT_LIST_SERVERS, OPT_TRUST_SERVERS,
 	OPT_SIGN_MODULE, OPT_DOWNLOAD_DEBUGINFO, OPT_SYSROOT, OPT_SYSENV,
@@ -117,6 +118,8 @@ static const struct opt_spec opts[] = {
 	[OPT_DUMP_PROBE_TYPES] = { "dump-probe-types", 0, no_argument, NULL, "list the probe point families", 2 },
 	[OPT_DUMP_PROBE_ALIASES] = { "dump-probe-aliases", 0, no_argument, NULL, "list the tapset probe aliases", 2 },
 	[OPT_DUMP_FUNCTIONS] = { "dump-functions", 0, no_argument, NULL, "list the tapset functions", 2 },
+	[OPT_DUMP_KERNEL_FUNCTIONS] = { "dump-kernel-functions", 0, optional_argument, "[MOD:]GLOB",
+					"list the kernel functions a kprobe can take (-vv: why not the others)", 2 },
 	[OPT_EXAMPLE] = { "example", 0, no_argument, NULL, "FILE names a shipped example script", 1 },
 	[OPT_REMOTE] = { "remote", 0, required_argument, "URL", "run pass 5 on a remote host", FUTURE },
 	[OPT_REMOTE_PREFIX] = { "remote-prefix", 0, no_argument, NULL, "prefix remote output with the host index", FUTURE },
@@ -190,7 +193,8 @@ static void usage_synopsis(FILE *out)
 	      "   or: stap [options] -e SCRIPT [ARGS]   run SCRIPT\n"
 	      "   or: stap [options] -l PROBE           list matching probe points\n"
 	      "   or: stap [options] -L PROBE           list them with their variables\n"
-	      "   or: stap [options] --dump-probe-types | --dump-probe-aliases | --dump-functions\n", out);
+	      "   or: stap [options] --dump-probe-types | --dump-probe-aliases | --dump-functions\n"
+	      "   or: stap [options] --dump-kernel-functions[=[MODULE:]GLOB]\n", out);
 }
 
 void cli_usage(FILE *out, int passes_built)
@@ -385,6 +389,10 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 	case OPT_DUMP_PROBE_TYPES: s->listing = LIST_DUMP_PROBE_TYPES; return true;
 	case OPT_DUMP_PROBE_ALIASES: s->listing = LIST_DUMP_PROBE_ALIASES; return true;
 	case OPT_DUMP_FUNCTIONS: s->listing = LIST_DUMP_FUNCTIONS; return true;
+	case OPT_DUMP_KERNEL_FUNCTIONS:
+		s->listing = LIST_DUMP_KERNEL_FUNCTIONS;
+		s->list_pattern = arg;
+		return true;
 	case OPT_EXAMPLE: s->example = true; return true;
 	case OPT_REMOTE: strlist_push(&s->remotes, arg); return true;
 	case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; return true;

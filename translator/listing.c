@@ -14,6 +14,19 @@
  *   --dump-functions      every public tapset function with its
  *                         (inferred) signature, sorted (not private ones,
  *                         not those whose name starts with '_')
+ *   --dump-kernel-functions[=[MODULE:]GLOB]  ours: `kernel.function("NAME")`
+ *                         for every function of the target's BTF, or
+ *                         `module("MODULE").function("NAME")` for every
+ *                         function symbol of MODULE's .ko (matching GLOB;
+ *                         a GLOB without wildcards is asked about even
+ *                         when the list lacks it) that typeinfo says a
+ *                         kprobe can take (PROBEABLE, or UNKNOWN when there
+ *                         are no symbols), sorted.  -v: a count per status
+ *                         on stderr; -vv: also why each other one is not
+ *                         listed.  Upstream has no such option (its
+ *                         --dump-functions is the tapset's); its
+ *                         `-l 'kernel.function("*")'` is the
+ *                         kernel.function family's to print.
  * A syntax error in PP is reported; problems inside the tapsets are not
  * (they concern scripts that use them).
  */
@@ -21,6 +34,7 @@
 
 #include "pass2.h"
 
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +44,7 @@
 #include "elab_int.h"
 #include "pass1.h"
 #include "session.h"
+#include "typeinfo/typeinfo.h"
 
 /* Lines to print sorted and without repeats. */
 struct lines {
@@ -220,12 +235,83 @@ static int dump_functions(struct pass1 *p1, const struct session *s)
 	return 0;
 }
 
+static const char *const status_names[] = {
+	[TI_FN_PROBEABLE] = "probeable", [TI_FN_UNKNOWN] = "unknown",
+	[TI_FN_NO_SYMBOL] = "no symbol", [TI_FN_CLONE_ONLY] = "clones only",
+	[TI_FN_INIT] = "init", [TI_FN_BLACKLISTED] = "blacklisted",
+	[TI_FN_NOTRACE] = "notrace",
+};
+_Static_assert(sizeof(status_names) / sizeof(status_names[0]) == TI_FN_NOTRACE + 1,
+	       "every status needs a name");
+
+/* The names --dump-kernel-functions[=[MODULE:]GLOB] goes through: BTF's
+ * functions of vmlinux, or the module's function symbols; NULL after
+ * saying why not. */
+static const char *const *kernel_functions(struct ti *ti, const char *module, int *n)
+{
+	const char *why;
+	const char *const *fns = module ? ti_module_functions(ti, module, n)
+					: ti_btf_functions(ti, n);
+	if (!fns && module)
+		ti_function_status(ti, module, "", &why);
+	if (!fns)
+		fprintf(stderr, "stap: %s\n", module ? why : ti_error(ti));
+	return fns;
+}
+
+static int dump_kernel_functions(struct pass1 *p1, const struct session *s)
+{
+	struct arena *a = pass1_arena(p1);
+	struct elab *e = elab_create(p1, s, ast_program_new(a));
+	const char *glob = s->list_pattern, *module = NULL;
+	const char *colon = glob ? strchr(glob, ':') : NULL;
+	int n, shown = 0, count[TI_FN_NOTRACE + 1] = { 0 };
+	if (colon) {
+		module = arena_strndup(a, glob, (size_t)(colon - glob));
+		glob = colon + 1;
+	}
+	const char *const *fns = kernel_functions(e->ti, module, &n);
+	if (!fns)
+		return 1;
+	/* A plain name is asked about whether the list has it or not. */
+	bool plain = glob && !strpbrk(glob, "*?[");
+	if (plain) {
+		fns = &glob;
+		n = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (glob && !plain && fnmatch(glob, fns[i], 0) != 0)
+			continue;
+		const char *why;
+		enum ti_fn_status st = ti_function_status(e->ti, module, fns[i], &why);
+		count[st]++;
+		shown++;
+		if ((st == TI_FN_PROBEABLE || st == TI_FN_UNKNOWN) && module)
+			printf("module(\"%s\").function(\"%s\")\n", module, fns[i]);
+		else if (st == TI_FN_PROBEABLE || st == TI_FN_UNKNOWN)
+			printf("kernel.function(\"%s\")\n", fns[i]);
+		else if (s->verbose[1] >= 2)
+			fprintf(stderr, "%s: %s: %s\n", fns[i], status_names[st], why);
+	}
+	if (s->verbose[1] >= 1) {
+		const char *src = module ? arena_printf(a, "module %s's .ko", module)
+					 : ti_ksyms_source(e->ti);
+		fprintf(stderr, "%d %s, symbols from %s:", shown, plain ? "function"
+			: module ? "functions" : "BTF functions", src ? src : "nowhere");
+		for (int st = 0; st <= TI_FN_NOTRACE; st++)
+			fprintf(stderr, "%s %d %s", st ? "," : "", count[st], status_names[st]);
+		fputc('\n', stderr);
+	}
+	return 0;
+}
+
 int elab_list(struct pass1 *p1, const struct session *s)
 {
 	switch (s->listing) {
 	case LIST_DUMP_PROBE_TYPES: registry_dump(stdout); return 0;
 	case LIST_DUMP_PROBE_ALIASES: return dump_aliases(p1, s);
 	case LIST_DUMP_FUNCTIONS: return dump_functions(p1, s);
+	case LIST_DUMP_KERNEL_FUNCTIONS: return dump_kernel_functions(p1, s);
 	case LIST_PROBES: case LIST_PROBES_VARS: return list_probes(p1, s);
 	case LIST_NONE: break;
 	}

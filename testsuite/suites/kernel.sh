@@ -9,30 +9,117 @@
 # The expected outputs are written by hand: they are the facts each
 # workload makes true, not a recording of our output.
 #
-# Then kernel/list_matches_tracefs: `stap -l 'kernel.trace("*")'` built on
+# Then, from one more boot of the VM:
+# kernel/list_matches_tracefs: `stap -l 'kernel.trace("*")'` built on
 # the host from BTF, the kernel image and the modules' files must name
 # every event tracefs lists in the VM (available_events; syscalls:* aside,
 # those are made at run time), and the rest must be the modules' (whose
 # events tracefs shows only while they are loaded) and the bare
 # tracepoints, which have no event.
+# kernel/functions_match_vm: every function `stap -r REL
+# --dump-kernel-functions` calls probeable (from the kernel image) must be
+# one the VM's kernel traces (available_filter_functions) and does not
+# blacklist (kprobes/blacklist), and the list must hold at least 95% of
+# the BTF functions the VM says that of.
+# kernel/functions_running_match_image: the same option run inside the
+# VM, from its /proc/kallsyms, tracefs and debugfs, lists exactly what
+# the host found in the image.
+# kernel/module_functions_match_vm: the same as functions_match_vm for
+# kvm.ko's functions (`--dump-kernel-functions='kvm:*'`, from the .ko's
+# symbol table and relocations), with kvm.ko loaded in the VM.
 set -u
-# plan: testsuite/kernel/*.stp 1
+# plan: testsuite/kernel/*.stp 4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
 RUN_SUITE=kernel RUN_DIR=$TOP_SRCDIR/testsuite/kernel bash "$here/run.sh"
 
-# ---- the tracepoint list against the VM's tracefs ----
+# ---- the tracepoint and function lists against the VM's kernel ----
 work=${TEST_RESULTS:-/tmp}/kernel-list
 rm -rf "$work"
-mkdir -p "$work/batch/tests/events"
+mkdir -p "$work/batch/tests/events" "$work/batch/tests/functions" \
+	"$work/batch/tests/functions_running/tapset" "$work/batch/bin"
 krel=$(test_krel)
 echo 'grep -v "^syscalls:" /sys/kernel/tracing/available_events | sort' \
 	>"$work/batch/tests/events/run.sh"
+# The kernel's own word on each text symbol name of vmlinux (lines
+# "P NAME") and of kvm.ko, loaded for the purpose ("M NAME"): the symbol
+# a name stands for (vmlinux's lowest-addressed one, the first in a
+# module's symbol table: what register_kprobe's symbol_name finds) has an
+# ftrace call site and no kprobe blacklist range starts there.
+# available_filter_functions lists each site once, in address order,
+# under one of the names at its address, so it is walked along the text
+# symbols sorted by address; a name not found ahead counts as unmatched.
+# Arguments: the symbols in lookup order, the same in address order
+# (/dev/null: the first file is), available_filter_functions, the
+# blacklist; -v mod: "" for vmlinux, "[kvm]" for a module's lines.
+cat >"$work/batch/tests/functions/truth.awk" <<'GUEST'
+function ours(want_nf) { return mod == "" ? NF == want_nf : NF == want_nf + 1 && $NF == mod }
+function add_sorted() { n++; addr[n] = $1; name[n] = $3 }
+FILENAME == ARGV[1] {
+	if (!ours(3) || $2 !~ /^[tTwW]$/) next
+	nsyms++
+	if (!($3 in first)) first[$3] = $1
+	if (ARGV[2] == "/dev/null") add_sorted()
+	next
+}
+FILENAME == ARGV[2] { if (ours(3) && $2 ~ /^[tTwW]$/) add_sorted(); next }
+FILENAME == ARGV[3] {
+	if (!ours(1) || $1 ~ /^__ftrace_invalid_address__/) next
+	k = j + 1
+	while (k <= n && name[k] != $1) k++
+	if (k > n) { unmatched++; next }
+	traced[addr[k]] = 1; nt++
+	j = k
+	next
+}
+ours(2) { split($1, r, "-"); black[substr(r[1], 3)] = 1; nb++ }
+END {
+	for (nm in first) {
+		a = first[nm]; names++
+		if ((a in traced) && !(a in black)) { print tag " " nm; p++ }
+	}
+	printf "# %s: %d text symbols, %d names, %d traced, %d blacklisted, %d probeable, %d unmatched\n",
+		mod == "" ? "vmlinux" : mod, nsyms, names, nt, nb, p, unmatched + 0
+}
+GUEST
+cat >"$work/batch/tests/functions/run.sh" <<'GUEST'
+T=/sys/kernel/tracing
+[ -r $T/available_filter_functions ] || T=/sys/kernel/debug/tracing
+B=/sys/kernel/debug/kprobes/blacklist
+awk -f truth.awk -v mod= -v tag=P /proc/kallsyms /dev/null $T/available_filter_functions $B
+insmod irqbypass.ko && insmod kvm.ko || exit 1
+grep '	\[kvm\]$' /proc/kallsyms >/tmp/kvm.syms
+sort /tmp/kvm.syms >/tmp/kvm.sorted
+awk -f truth.awk -v mod='[kvm]' -v tag=M /tmp/kvm.syms /tmp/kvm.sorted \
+	$T/available_filter_functions $B
+GUEST
+echo 120 >"$work/batch/tests/functions/timeout"
+for m in kernel/virt/lib/irqbypass.ko kernel/arch/x86/kvm/kvm.ko; do
+	cp "/lib/modules/$krel/$m" "$work/batch/tests/functions/" 2>/dev/null
+done
+# Our stap itself in the VM, from the running kernel's files (it needs no
+# tapset for this).
+cp "$STAP" "$work/batch/bin/stap"
+: >"$work/batch/tests/functions_running/tapset/empty.stp"
+# shellcheck disable=SC2016 # expanded in the VM
+echo 'SYSTEMTAP_TAPSET=$PWD/tapset stap --dump-kernel-functions' \
+	>"$work/batch/tests/functions_running/run.sh"
+echo 120 >"$work/batch/tests/functions_running/timeout"
+
 export SYSTEMTAP_DIR=$work/sd
-if ! "$STAP" -r "$krel" -l 'kernel.trace("*")' >"$work/ours" 2>"$work/ours.err"; then
+tp_ok=1 fn_ok=1 kvm_ok=1 vm_ok=1
+"$STAP" -r "$krel" -l 'kernel.trace("*")' >"$work/ours" 2>"$work/ours.err" || tp_ok=0
+"$STAP" -vv -r "$krel" --dump-kernel-functions >"$work/ours.fn" 2>"$work/ours.fn.err" || fn_ok=0
+"$STAP" -vv -r "$krel" --dump-kernel-functions='kvm:*' >"$work/ours.kvm" 2>"$work/ours.kvm.err" ||
+	kvm_ok=0
+if [ $tp_ok = 1 ] || [ $fn_ok = 1 ] || [ $kvm_ok = 1 ]; then
+	"$TOP_SRCDIR/testsuite/vm/run-batch" "$work/batch" >"$work/vm.log" 2>&1 || vm_ok=0
+fi
+
+if [ $tp_ok = 0 ]; then
 	fail kernel/list_matches_tracefs "stap -l failed" "$(head -n 5 "$work/ours.err")"
-elif ! "$TOP_SRCDIR/testsuite/vm/run-batch" "$work/batch" >"$work/vm.log" 2>&1; then
+elif [ $vm_ok = 0 ]; then
 	fail kernel/list_matches_tracefs "the VM did not run" "$(tail -n 5 "$work/vm.log")"
 else
 	# kernel.trace("sched:sched_switch") -> sched:sched_switch; a bare
@@ -55,4 +142,86 @@ else
 		echo "kernel: all $(wc -l <"$vm") tracefs events listed; $extra more from modules, $bare bare tracepoints"
 		pass kernel/list_matches_tracefs
 	fi
+fi
+
+# ---- the probeable functions against the VM's kernel ----
+fn_names() { sed -n 's/^\(kernel\|module("[^"]*")\)\.function("\(.*\)")$/\2/p' "$1" | LC_ALL=C sort -u; }
+
+# compare_lists CASE WHAT OURS ERR TAG MIN: stap's listing OURS (its -vv
+# stderr ERR names every other function it went through) against the VM's
+# TAG lines: every name listed must be there, and at least 95% of the
+# names stap went through that are there must be listed.
+compare_lists() {
+	local case=$1 what=$2 ours=$3 err=$4 tag=$5 min=$6 res=$work/batch/results
+	local summary wrong want have
+	fn_names "$ours" >"$ours.names"
+	# -vv: "NAME: status: why" on stderr for every function not listed.
+	{ cat "$ours.names"; sed -n 's/^\([A-Za-z_][A-Za-z0-9_.]*\): .*/\1/p' "$err"; } |
+		LC_ALL=C sort -u >"$ours.all"
+	sed -n "s/^$tag //p" "$res/functions.out" | LC_ALL=C sort -u >"$ours.vm"
+	LC_ALL=C comm -12 "$ours.all" "$ours.vm" >"$ours.want"
+	summary=$(grep -F "# $what:" "$res/functions.out")
+	wrong=$(LC_ALL=C comm -23 "$ours.names" "$ours.vm")
+	want=$(wc -l <"$ours.want")
+	have=$(LC_ALL=C comm -12 "$ours.names" "$ours.want" | wc -l)
+	if ! grep -q ' 0 unmatched$' <<<"$summary"; then
+		fail "$case" "the VM's lists could not be read (rc $(cat "$res/functions.rc"))" \
+			"${summary:-no summary}" "$(tail -n 5 "$res/functions.out")"
+	elif [ "$want" -lt "$min" ]; then
+		fail "$case" "the VM can kprobe only $want of the functions stap went through" "$summary"
+	elif [ -n "$wrong" ]; then
+		fail "$case" "$(wc -l <<<"$wrong") listed, but not traced or blacklisted in the VM" \
+			"$(head -n 20 <<<"$wrong")"
+	elif [ $((have * 100)) -lt $((want * 95)) ]; then
+		fail "$case" "only $have of the $want functions the VM can kprobe listed" \
+			"$(LC_ALL=C comm -13 "$ours.names" "$ours.want" | head -n 20)"
+	else
+		echo "kernel: the VM's ${summary#\# }"
+		echo "kernel: $what: of $(wc -l <"$ours.all") functions $(wc -l <"$ours.names") listed," \
+			"all traced and not blacklisted in the VM: $have of the $want it can kprobe" \
+			"($((have * 1000 / want / 10)).$((have * 1000 / want % 10))%)"
+		pass "$case"
+	fi
+}
+
+check_running() {
+	local res=$work/batch/results diff
+	fn_names "$res/functions_running.out" >"$work/running.names"
+	diff=$(diff "$work/ours.fn.names" "$work/running.names" | grep '^[<>]')
+	if [ "$(cat "$res/functions_running.rc")" != 0 ]; then
+		fail kernel/functions_running_match_image "stap in the VM failed" \
+			"$(tail -n 5 "$res/functions_running.out")"
+	elif [ "$(wc -l <"$work/running.names")" -lt 10000 ]; then
+		fail kernel/functions_running_match_image \
+			"stap in the VM listed only $(wc -l <"$work/running.names")"
+	elif [ -n "$diff" ]; then
+		fail kernel/functions_running_match_image \
+			"the running kernel's files and the image disagree (< image, > running)" \
+			"$(head -n 20 <<<"$diff")"
+	else
+		echo "kernel: stap in the VM lists the same $(wc -l <"$work/running.names") functions from /proc"
+		pass kernel/functions_running_match_image
+	fi
+}
+
+if [ $fn_ok = 0 ]; then
+	fail kernel/functions_match_vm "stap --dump-kernel-functions failed" \
+		"$(head -n 5 "$work/ours.fn.err")"
+	fail kernel/functions_running_match_image "stap --dump-kernel-functions failed"
+elif [ $vm_ok = 0 ]; then
+	fail kernel/functions_match_vm "the VM did not run" "$(tail -n 5 "$work/vm.log")"
+	fail kernel/functions_running_match_image "the VM did not run"
+else
+	compare_lists kernel/functions_match_vm vmlinux "$work/ours.fn" "$work/ours.fn.err" P 10000
+	check_running
+fi
+if [ ! -f "$work/batch/tests/functions/kvm.ko" ]; then
+	cannot_run kernel/module_functions_match_vm "no /lib/modules/$krel/kernel/arch/x86/kvm/kvm.ko"
+elif [ $kvm_ok = 0 ]; then
+	fail kernel/module_functions_match_vm "stap --dump-kernel-functions='kvm:*' failed" \
+		"$(head -n 5 "$work/ours.kvm.err")"
+elif [ $vm_ok = 0 ]; then
+	fail kernel/module_functions_match_vm "the VM did not run" "$(tail -n 5 "$work/vm.log")"
+else
+	compare_lists kernel/module_functions_match_vm '[kvm]' "$work/ours.kvm" "$work/ours.kvm.err" M 500
 fi

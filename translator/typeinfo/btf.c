@@ -501,3 +501,35 @@ int ti_btf_enum_value(const struct btf *btf, const char *name)
 	}
 	return -1;
 }
+
+/* ---- functions ---- */
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *const *ti_btf_functions(struct ti *ti, int *n)
+{
+	if (!ti->btf_funcs && ti_load(ti)) {
+		const struct btf *btf = ti->vmlinux.btf;
+		uint32_t count = btf__type_cnt(btf);
+		const char **v = arena_alloc(ti->arena, count * sizeof(*v));
+		int k = 0;
+		for (uint32_t id = 1; id < count; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			if (btf_is_func(t))
+				v[k++] = btf__name_by_offset(btf, t->name_off);
+		}
+		qsort(v, (size_t)k, sizeof(*v), str_cmp);
+		/* 477 static names are defined twice */
+		int u = 0;
+		for (int i = 0; i < k; i++)
+			if (!u || strcmp(v[u - 1], v[i]) != 0)
+				v[u++] = v[i];
+		ti->btf_funcs = v;
+		ti->nbtf_funcs = u;
+	}
+	*n = ti->nbtf_funcs;
+	return ti->btf_funcs;
+}

@@ -33,31 +33,13 @@
 
 /* ---- relocations ---- */
 
-struct reloc {
-	uint64_t offset;            /* in the section it applies to */
-	size_t sym;
-	int64_t addend;
-};
-
-struct relsec {
-	struct reloc *r;
-	size_t n;
-};
-
-struct ko {
-	Elf *e;
-	Elf_Data *symtab;
-	size_t nsec;
-	struct relsec *rel;         /* rel[i]: the relocations of section i */
-};
-
 static int reloc_cmp(const void *a, const void *b)
 {
-	const struct reloc *x = a, *y = b;
+	const struct ti_ko_reloc *x = a, *y = b;
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-static bool ko_load(struct ko *k)
+bool ti_ko_load(struct ti_ko *k)
 {
 	Elf_Scn *s = NULL;
 	if (elf_getshdrnum(k->e, &k->nsec) != 0)
@@ -74,7 +56,7 @@ static bool ko_load(struct ko *k)
 			k->symtab = d;
 		if (sh.sh_type != SHT_RELA || sh.sh_info >= k->nsec || !sh.sh_entsize)
 			continue;
-		struct relsec *rs = &k->rel[sh.sh_info];
+		struct ti_ko_relsec *rs = &k->rel[sh.sh_info];
 		size_t n = sh.sh_size / sh.sh_entsize;
 		rs->r = malloc(n * sizeof(*rs->r));
 		if (!rs->r)
@@ -83,30 +65,28 @@ static bool ko_load(struct ko *k)
 			GElf_Rela ra;
 			if (!gelf_getrela(d, (int)i, &ra))
 				continue;
-			rs->r[rs->n++] = (struct reloc){ ra.r_offset, GELF_R_SYM(ra.r_info),
-							 ra.r_addend };
+			rs->r[rs->n++] = (struct ti_ko_reloc){ ra.r_offset, GELF_R_SYM(ra.r_info),
+							       ra.r_addend };
 		}
 		qsort(rs->r, rs->n, sizeof(*rs->r), reloc_cmp);
 	}
 	return k->symtab != NULL;
 }
 
-static void ko_free(struct ko *k)
+void ti_ko_free(struct ti_ko *k)
 {
 	for (size_t i = 0; k->rel && i < k->nsec; i++)
 		free(k->rel[i].r);
 	free(k->rel);
 }
 
-/* Follow the pointer stored at (sec, off): the section and offset it
- * points to, through the relocation there. */
-static bool ko_ptr(const struct ko *k, size_t sec, uint64_t off, size_t *tsec, uint64_t *toff)
+bool ti_ko_ptr(const struct ti_ko *k, size_t sec, uint64_t off, size_t *tsec, uint64_t *toff)
 {
 	if (sec >= k->nsec || !k->rel[sec].n)
 		return false;
-	const struct relsec *rs = &k->rel[sec];
-	struct reloc key = { .offset = off };
-	const struct reloc *r = bsearch(&key, rs->r, rs->n, sizeof(*rs->r), reloc_cmp);
+	const struct ti_ko_relsec *rs = &k->rel[sec];
+	struct ti_ko_reloc key = { .offset = off };
+	const struct ti_ko_reloc *r = bsearch(&key, rs->r, rs->n, sizeof(*rs->r), reloc_cmp);
 	GElf_Sym sym;
 	if (!r || !gelf_getsym(k->symtab, (int)r->sym, &sym) || sym.st_shndx == SHN_UNDEF ||
 	    sym.st_shndx >= k->nsec)
@@ -117,7 +97,7 @@ static bool ko_ptr(const struct ko *k, size_t sec, uint64_t off, size_t *tsec, u
 }
 
 /* The NUL-terminated string at (sec, off), or NULL. */
-static const char *ko_str(const struct ko *k, size_t sec, uint64_t off)
+static const char *ko_str(const struct ti_ko *k, size_t sec, uint64_t off)
 {
 	Elf_Scn *s = elf_getscn(k->e, sec);
 	Elf_Data *d = s ? elf_getdata(s, NULL) : NULL;
@@ -127,7 +107,7 @@ static const char *ko_str(const struct ko *k, size_t sec, uint64_t off)
 	return memchr(p, '\0', d->d_size - off) ? p : NULL;
 }
 
-static size_t ko_section(Elf *e, const char *want)
+size_t ti_ko_section(Elf *e, const char *want)
 {
 	size_t shstr;
 	Elf_Scn *s = NULL;
@@ -148,20 +128,20 @@ struct offsets {
 };
 
 /* The system of tracepoint `name` in this module, or NULL. */
-static const char *ko_system(struct ko *k, const struct offsets *o, const char *name)
+static const char *ko_system(struct ti_ko *k, const struct offsets *o, const char *name)
 {
-	size_t ev = ko_section(k->e, "_ftrace_events");
+	size_t ev = ti_ko_section(k->e, "_ftrace_events");
 	GElf_Shdr sh;
 	if (!ev || !gelf_getshdr(elf_getscn(k->e, ev), &sh))
 		return NULL;
 	for (uint64_t off = 0; off + 8 <= sh.sh_size; off += 8) {
 		size_t cs, ks, ts, ss, ns;
 		uint64_t co, ko, to, so, no;
-		if (!ko_ptr(k, ev, off, &cs, &co) ||
-		    !ko_ptr(k, cs, co + (uint64_t)o->c_class, &ks, &ko) ||
-		    !ko_ptr(k, cs, co + (uint64_t)o->c_tp, &ts, &to) ||
-		    !ko_ptr(k, ks, ko + (uint64_t)o->k_system, &ss, &so) ||
-		    !ko_ptr(k, ts, to + (uint64_t)o->t_name, &ns, &no))
+		if (!ti_ko_ptr(k, ev, off, &cs, &co) ||
+		    !ti_ko_ptr(k, cs, co + (uint64_t)o->c_class, &ks, &ko) ||
+		    !ti_ko_ptr(k, cs, co + (uint64_t)o->c_tp, &ts, &to) ||
+		    !ti_ko_ptr(k, ks, ko + (uint64_t)o->k_system, &ss, &so) ||
+		    !ti_ko_ptr(k, ts, to + (uint64_t)o->t_name, &ns, &no))
 			continue;
 		const char *n = ko_str(k, ns, no);
 		if (n && strcmp(n, name) == 0)
@@ -183,13 +163,13 @@ static void scan_module(struct scan *sc, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
-	if (!e || !ko_section(e, "__tracepoints_strings"))
+	if (!e || !ti_ko_section(e, "__tracepoints_strings"))
 		goto out;
 	struct btf *btf = btf__parse_elf_split(path, sc->ti->vmlinux.btf);
 	if (!btf)
 		goto out;
-	struct ko k = { .e = e };
-	bool relocs = ko_load(&k);
+	struct ti_ko k = { .e = e };
+	bool relocs = ti_ko_load(&k);
 	const char *slash = strrchr(path, '/');
 	char module[256];
 	const char *base = slash ? slash + 1 : path;
@@ -225,7 +205,7 @@ static void scan_module(struct scan *sc, const char *path)
 		fputc('\n', sc->out);
 	}
 	arena_free(a);
-	ko_free(&k);
+	ti_ko_free(&k);
 	btf__free(btf);
 out:
 	if (e)

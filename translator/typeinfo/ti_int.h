@@ -3,6 +3,7 @@
 #ifndef STAP_TI_INT_H
 #define STAP_TI_INT_H
 
+#include <libelf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "typeinfo/typeinfo.h"
 
 struct btf;
+struct ti_ksyms;                /* ksyms.c */
 
 struct ti_unit {
 	struct ti *ti;
@@ -54,6 +56,14 @@ struct ti {
 	/* module units loaded so far (btf.c) */
 	struct ti_unit **modules;
 	int nmodules;
+	/* BTF's function names, sorted (btf.c: ti_btf_functions) */
+	const char **btf_funcs;
+	int nbtf_funcs;
+	/* vmlinux's function symbols (ksyms.c), loaded on the first question,
+	 * and the modules' asked about so far */
+	struct ti_ksyms *ksyms;
+	struct ti_ksyms **mod_ksyms;
+	int nmod_ksyms;
 };
 
 /* ---- btf.c ---- */
@@ -85,6 +95,36 @@ int ti_image_event_systems(const unsigned char *elf, size_t len, const struct bt
 /* Every module's tracepoints (the cached scan): *n of them in *out, each
  * with type names only. */
 int ti_module_tracepoints(struct ti *ti, struct ti_tracepoint **out);
+
+/* A .ko file open with libelf, its relocations sorted per section, so a
+ * pointer stored in one section can be followed to what it points to. */
+struct ti_ko_reloc {
+	uint64_t offset;            /* in the section it applies to */
+	size_t sym;
+	int64_t addend;
+};
+
+struct ti_ko_relsec {
+	struct ti_ko_reloc *r;
+	size_t n;
+};
+
+struct ti_ko {
+	Elf *e;
+	Elf_Data *symtab;
+	size_t nsec;
+	struct ti_ko_relsec *rel;   /* rel[i]: the relocations of section i */
+};
+
+/* Read k->e's symbol table and relocations; false when it has no symbol
+ * table (ti_ko_free in both cases). */
+bool ti_ko_load(struct ti_ko *k);
+void ti_ko_free(struct ti_ko *k);
+/* Follow the pointer stored at (sec, off): the section and offset it
+ * points to, through the relocation there. */
+bool ti_ko_ptr(const struct ti_ko *k, size_t sec, uint64_t off, size_t *tsec, uint64_t *toff);
+/* The index of the section named want, or 0. */
+size_t ti_ko_section(Elf *e, const char *want);
 
 /* ---- util ---- */
 /* The whole file, malloc'd (NULL with errno set). */

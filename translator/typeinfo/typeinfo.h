@@ -14,6 +14,12 @@
  * cached per kernel under the cache directory.  Modules carry split BTF
  * against vmlinux in their .ko files (/lib/modules/REL/kernel/...).
  *
+ * Which kernel functions a kprobe can take (ti_function_status) comes
+ * from the kernel's symbols, not its types (typeinfo/ksyms.c): the running
+ * kernel's /proc/kallsyms, tracefs and debugfs, else System.map-REL, else
+ * the compressed kallsyms tables inside the image, cached per kernel; a
+ * module's from its .ko.
+ *
  * Loading is lazy: ti_open() reads nothing; the first question loads
  * what it needs and remembers a failure (ti_error says why).
  *
@@ -119,6 +125,35 @@ const struct ti_function *ti_function(struct ti *ti, const char *module, const c
  * (the target's Module.symvers); false with *why set when that file
  * cannot be read. */
 bool ti_function_exported(struct ti *ti, const char *module, const char *name, const char **why);
+
+/* Whether a kernel function can carry a kprobe (ti_function_status). */
+enum ti_fn_status {
+	TI_FN_PROBEABLE,     /* a text symbol, traceable, not blacklisted */
+	TI_FN_UNKNOWN,       /* no symbol information for this kernel: the runtime decides */
+	TI_FN_NO_SYMBOL,     /* no text symbol: inlined everywhere, or not built in */
+	TI_FN_CLONE_ONLY,    /* only compiler clones exist: NAME.isra.0, NAME.constprop.0, NAME.part.0, NAME.cold ... */
+	TI_FN_INIT,          /* __init code: freed after boot */
+	TI_FN_BLACKLISTED,   /* the kprobe blacklist: NOKPROBE_SYMBOL, or a section kprobes refuse */
+	TI_FN_NOTRACE,       /* not an ftrace call site (notrace / no fentry): refused to be safe */
+};
+/* The status of kernel function `name` (module NULL: vmlinux; else a module
+ * by its lsmod name, from its .ko's symbol table).  *detail (may be NULL) gets
+ * a short human reason or the clone names ("only finish_task_switch.isra.0"). */
+enum ti_fn_status ti_function_status(struct ti *ti, const char *module, const char *name,
+				     const char **detail);
+/* Where the symbol facts came from ("/proc/kallsyms", "the kernel image /boot/vmlinuz-REL",
+ * "System.map-REL"), or NULL when there are none. */
+const char *ti_ksyms_source(struct ti *ti);
+/* Every text symbol name of vmlinux that is probeable (TI_FN_PROBEABLE), sorted; *n of them;
+ * NULL with *n 0 when unknown. (For wildcards: the families intersect it with BTF's functions.) */
+const char *const *ti_probeable_functions(struct ti *ti, int *n);
+/* Every function symbol name of module `module`'s .ko (lsmod's name),
+ * sorted; NULL with *n 0 when the module or its file is not found.  Ask
+ * ti_function_status about each. */
+const char *const *ti_module_functions(struct ti *ti, const char *module, int *n);
+/* Every function BTF knows in vmlinux (BTF_KIND_FUNC), sorted, each name
+ * once; NULL with *n 0 when there is no BTF (ti_error). */
+const char *const *ti_btf_functions(struct ti *ti, int *n);
 
 /* The struct, union or typedef of that name in vmlinux ("struct
  * task_struct", "union x", "pid_t", or a bare name looked up in that
