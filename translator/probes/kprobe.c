@@ -11,9 +11,17 @@
  * with @file or @file:line, and .inline, need DWARF line tables and
  * inline instances, which BTF does not have: they are refused by name.
  * kprobe.function takes any symbol name (an assembly function, a compiler
- * clone such as finish_task_switch.isra.0) without checking it: the
- * kernel resolves it when the module starts.  That is also what a
- * kernel.function on a function known only as a clone is told to use.
+ * clone such as finish_task_switch.isra.0): the kernel resolves it
+ * when the module starts.  That is also what a kernel.function on a
+ * function known only as a clone is told to use.
+ *
+ * Which functions a kprobe can take comes from the kernel's symbols
+ * (typeinfo/ksyms.c: /proc on the running kernel, else the image's own
+ * kallsyms tables): __init code, the kprobe blacklist and names with no
+ * symbol are refused by name and skipped by a wildcard (-v counts them);
+ * a wildcard also skips notrace functions, which a name may still ask
+ * for.  Without symbol facts the kernel decides
+ * at start: a wildcard's refused functions are skipped then.
  *
  * Target variables (kernel.function only): each parameter as $NAME,
  * where the x86-64 calling convention puts it at entry (registers rdi,
@@ -147,6 +155,29 @@ static struct kp_data *data_for(struct pp_request *req, const struct kp_point *k
 	return d;
 }
 
+/* Why a function cannot be probed, in words. */
+static const char *refusal(struct arena *a, enum ti_fn_status st, const char *detail)
+{
+	switch (st) {
+	case TI_FN_NO_SYMBOL:
+		return "the kernel has no such symbol (inlined everywhere, or not built in)";
+	case TI_FN_CLONE_ONLY:
+		return arena_printf(a, "the compiler left only clones of it (%s), whose arguments "
+				    "need not match its prototype: probe one by name with "
+				    "kprobe.function", detail ? detail : "NAME.isra.0 ...");
+	case TI_FN_INIT:
+		return "it is __init code, freed after boot";
+	case TI_FN_BLACKLISTED:
+		return "the kernel forbids kprobes there (its kprobe blacklist)";
+	case TI_FN_NOTRACE:
+		return "it is not traceable (notrace): probing it could recurse into the probe "
+		       "machinery";
+	case TI_FN_PROBEABLE: case TI_FN_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
 static void resolve_absolute(struct pp_request *req, const struct kp_point *kp)
 {
 	if (!req->sess->guru) {
@@ -170,6 +201,16 @@ static void resolve_symbol(struct pp_request *req, const struct kp_point *kp, co
 	if (!*name || strpbrk(name, "*?[")) {
 		pp_error(req, "kprobe.function takes one symbol name, not a pattern: "
 			 "use kernel.function(\"%s\") for a wildcard", name);
+		return;
+	}
+	/* Only what the kernel would refuse for certain: a notrace
+	 * function takes an int3 kprobe. */
+	const char *detail = NULL;
+	enum ti_fn_status st = ti_function_status(req->ti, module, name, &detail);
+	if (st == TI_FN_NO_SYMBOL || st == TI_FN_CLONE_ONLY || st == TI_FN_INIT ||
+	    st == TI_FN_BLACKLISTED) {
+		pp_error(req, "cannot probe %s%s%s: %s", module ? module : "", module ? ":" : "",
+			 name, refusal(req->arena, st, detail));
 		return;
 	}
 	pp_emit(req, req->point, data_for(req, kp, module, name));
@@ -211,10 +252,24 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		first = fn ? (int)(fn - fns) : 0;
 		end = fn ? first + 1 : 0;
 	}
+	int skipped[TI_FN_NOTRACE + 1] = { 0 };
+	const char *refused = NULL;
 	for (int i = first; i < end; i++) {
 		const struct ti_function *fn = &fns[i];
 		if (wild && !pp_glob(pattern, fn->name))
 			continue;
+		const char *detail = NULL;
+		enum ti_fn_status st = ti_function_status(req->ti, module, fn->name, &detail);
+		/* A notrace function takes an int3 kprobe: named, it is the
+		 * user's call; a wildcard leaves those out (the ones the probe
+		 * machinery itself runs are among them). */
+		if (st != TI_FN_PROBEABLE && st != TI_FN_UNKNOWN && (wild || st != TI_FN_NOTRACE)) {
+			/* a wildcard takes what it can; a name asks for this one */
+			skipped[st]++;
+			if (!wild)
+				refused = refusal(req->arena, st, detail);
+			continue;
+		}
 		if (kp->exported) {
 			const char *no_symvers = NULL;
 			if (!ti_function_exported(req->ti, module, fn->name, &no_symvers)) {
@@ -233,12 +288,39 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		pp_emit(req, wild ? pp_with_string(req->arena, req->point, kp->fn_arg, fn->name)
 				  : req->point, d);
 	}
+	int nskipped = 0;
+	for (int k = 0; k <= TI_FN_NOTRACE; k++)
+		nskipped += skipped[k];
+	if (nskipped && wild && !req->quiet && req->sess->verbose[1] > 0)
+		fprintf(stderr, "%s(\"%s\"): %d functions cannot be probed: %d __init, %d "
+			"blacklisted, %d notrace, %d without a symbol\n", what, pattern, nskipped,
+			skipped[TI_FN_INIT], skipped[TI_FN_BLACKLISTED], skipped[TI_FN_NOTRACE],
+			skipped[TI_FN_NO_SYMBOL] + skipped[TI_FN_CLONE_ONLY]);
 	if (found)
 		return;
+	if (refused) {
+		pp_error(req, "%s(\"%s\") cannot be probed: %s", what, pattern, refused);
+		return;
+	}
 	if (not_exported) {
 		pp_no_match(req, "%s(\"%s\").exported: %s not exported", what, pattern,
 			    wild ? "none of the matching functions is" : "the function is");
 		return;
+	}
+	if (!wild && !req->quiet) {
+		const char *detail = NULL;
+		enum ti_fn_status st = ti_function_status(req->ti, module, pattern, &detail);
+		if (st == TI_FN_CLONE_ONLY || st == TI_FN_BLACKLISTED || st == TI_FN_INIT) {
+			pp_error(req, "%s(\"%s\") cannot be probed: %s", what, pattern,
+				 refusal(req->arena, st, detail));
+			return;
+		}
+		if (st == TI_FN_PROBEABLE || st == TI_FN_NOTRACE) {
+			pp_no_match(req, "%s(\"%s\"): the kernel has this symbol but its BTF "
+				    "describes no such function (assembly?): probe it with "
+				    "kprobe.function(\"%s\")", what, pattern, pattern);
+			return;
+		}
 	}
 	int near = -1, near_dist = 0;
 	for (int i = 0; !wild && !req->quiet && i < n; i++) {
