@@ -17,6 +17,8 @@
 #               module of the image: /lib/modules/${KREL}/kernel/...)
 #   NAME.c      a workload program: built on the host with gcc -static
 #               (the guest has no libc) as ./NAME in the case's directory
+#   NAME.timeout  seconds the case may take in the VM, when more than
+#               RT_CASE_TIMEOUT (a stress case)
 #
 # In the VM each case prints one header line
 #   @@case rc=<status> out=<bytes> err=<bytes>
@@ -89,7 +91,11 @@ rt_batch_add() {
 	local batch=$1 dir=$2 name=$3 ko=$4 t=$1/tests/$3
 	mkdir -p "$t"
 	cp "$ko" "$t/$name.ko"
-	echo "$RT_CASE_TIMEOUT" >"$t/timeout"
+	if [ -f "$dir/$name.timeout" ]; then
+		cp "$dir/$name.timeout" "$t/timeout"
+	else
+		echo "$RT_CASE_TIMEOUT" >"$t/timeout"
+	fi
 	if [ -f "$dir/$name.files" ]; then
 		local f
 		while read -r f; do
@@ -116,9 +122,16 @@ EOF
 }
 
 # rt_run_batch BATCH NCASES: boot the VM once for the whole batch, with a
-# VM time limit that grows with the number of cases.
+# VM time limit that grows with the number of cases (and with the time
+# of the stress cases that asked for more: NAME.timeout).
 rt_run_batch() {
-	VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 4 * $2))} \
+	local extra=0 t
+	for t in "$1"/tests/*/timeout; do
+		[ -f "$t" ] || continue
+		t=$(cat "$t")
+		[ "$t" -le "$RT_CASE_TIMEOUT" ] || extra=$((extra + t))
+	done
+	VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 4 * $2 + extra))} \
 		"$TOP_SRCDIR/testsuite/vm/run-batch" "$1"
 }
 
