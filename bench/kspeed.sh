@@ -146,8 +146,10 @@ build() {
 		(cd "$d" && SYSTEMTAP_DIR=$work/ours-cache "$ours" -p4 -r "$KREL" \
 			"${DEFS[@]}" -m "k_$name" "k_$name.stp") >"$d/$name.log" 2>&1
 	else
+		local krel=$KREL
+		case $name in kp* | kret*) krel=$peer_krel ;; esac
 		(cd "$d" && SYSTEMTAP_NOSIGN=1 SYSTEMTAP_DIR=$peer_cache /usr/bin/stap \
-			-R "$work/runtime" -r "$peer_krel" -p4 "${DEFS[@]}" -m "k_$name" \
+			-R "$work/runtime" -r "$krel" -p4 "${DEFS[@]}" -m "k_$name" \
 			"k_$name.stp") >"$d/$name.log" 2>&1
 	fi
 	[ -f "$d/k_$name.ko" ]

@@ -27,12 +27,22 @@
 # kernel/module_functions_match_vm: the same as functions_match_vm for
 # kvm.ko's functions (`--dump-kernel-functions='kvm:*'`, from the .ko's
 # symbol table and relocations), with kvm.ko loaded in the VM.
+#
+# Then testsuite/kernel-stress/ (kernel-stress/NAME), the same kind of
+# cases each needing a boot of its own: kf_reload_stress loads and
+# unloads a kprobe module 1,000 times under load, with the two vCPUs on
+# one host thread (VM_TCG_THREAD=single; why: doc/kernel-functions.md).
 set -u
-# plan: testsuite/kernel/*.stp 4
+# plan: testsuite/kernel/*.stp testsuite/kernel-stress/*.stp 4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
 RUN_SUITE=kernel RUN_DIR=$TOP_SRCDIR/testsuite/kernel bash "$here/run.sh"
+case " ${RUN_CASES:-kf_reload_stress} " in
+*" kf_reload_stress "*)
+	RUN_CASES=kf_reload_stress VM_TCG_THREAD=single RUN_SUITE=kernel-stress \
+		RUN_DIR=$TOP_SRCDIR/testsuite/kernel-stress bash "$here/run.sh" ;;
+esac
 
 # ---- the tracepoint and function lists against the VM's kernel ----
 work=${TEST_RESULTS:-/tmp}/kernel-list
