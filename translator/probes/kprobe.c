@@ -233,10 +233,6 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 			 "functions)", what, pattern);
 		return;
 	}
-	if (kp->maxactive < 0 || kp->maxactive > 4096) {
-		pp_error(req, ".maxactive(%lld): between 0 and 4096", (long long)kp->maxactive);
-		return;
-	}
 	const char *why = NULL;
 	int n;
 	const struct ti_function *fns = ti_functions(req->ti, module, &n, &why);
@@ -342,6 +338,10 @@ static void resolve(struct pp_request *req)
 	read_point(req, &kp);
 	if (kp.form == KP_ABSOLUTE) {
 		resolve_absolute(req, &kp);
+		return;
+	}
+	if (kp.maxactive < 0 || kp.maxactive > 4096) {
+		pp_error(req, ".maxactive(%lld): between 0 and 4096", (long long)kp.maxactive);
 		return;
 	}
 	const char *module = str_arg(req, kp.module_arg);
