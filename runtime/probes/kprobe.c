@@ -16,18 +16,26 @@
  *   (derived from a wildcard, or a `?` point) skips it and is counted in
  *   one warning; any other failure unwinds all and fails the session,
  *   saying why in words.
- * - unreg: unregisters the registered ones in batches (one RCU grace
- *   period per batch, not per probe: a 1,000-function wildcard unloads
- *   in a moment), then reports kretprobe calls missed for lack of
- *   instances (.maxactive).
+ * - A module's function whose module is not loaded at start (-ENOENT)
+ *   waits: a module notifier registers it when the module comes (its
+ *   symbols are known by then and its code has not run yet) and
+ *   unregisters it before the module goes, as often as that happens.
+ * - unreg: stops the notifier, unregisters the registered ones in
+ *   batches (one RCU grace period per batch, not per probe: a
+ *   1,000-function wildcard unloads in a moment), then reports kretprobe
+ *   calls missed for lack of instances (.maxactive).
  */
 #include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/slab.h>
 
 struct stp_kprobe_probe {
 	const struct stp_probe *probe;  /* runs at the hit: entry, or return */
 	const struct stp_probe *entry;  /* .return with @entry: its entry half */
 	const char *symbol;             /* "vfs_read", "ext4:ext4_file_open"; NULL: addr */
+	const char *module;             /* "ext4" (as lsmod spells it); NULL: vmlinux */
 	unsigned long addr;             /* .absolute: the address */
 	bool ret;                       /* a kretprobe */
 	bool optional;                  /* a failure skips it */
@@ -42,10 +50,16 @@ struct _stp_kp_slot {
 	} u;
 	const struct stp_kprobe_probe *e;
 	bool registered;
+	bool waiting;                   /* for its module to be loaded */
 };
 
 static struct _stp_kp_slot *_stp_kp_slots;
 static void **_stp_kp_batch;            /* unregister_k(ret)probes() argument */
+/* The slots' registered/waiting flags change under this once the module
+ * notifier is on (it runs in process context, like reg and unreg). */
+static DEFINE_MUTEX(_stp_kp_mutex);
+static const struct stp_family *_stp_kp_family;
+static bool _stp_kp_notifier_on;
 
 /* The kernel calls a kprobe's handler with the instruction pointer past
  * the breakpoint (int3, or ftrace made to look like it); the script sees
@@ -96,7 +110,7 @@ static const char *_stp_kp_why(int rc)
 		return "the kernel refuses kprobes there (blacklisted, notrace, "
 		       "or not an instruction boundary)";
 	case -ENOENT:
-		return "no such symbol in the running kernel (inlined, or its module is not loaded)";
+		return "no such symbol in the running kernel";
 	case -EILSEQ:
 		return "not at an instruction boundary";
 	case -EBUSY:
@@ -154,10 +168,59 @@ static void _stp_kp_free(const struct stp_family *f)
 	_stp_kp_batch = NULL;
 }
 
+static void _stp_kp_unregister_one(struct _stp_kp_slot *s)
+{
+	if (s->e->ret)
+		unregister_kretprobe(&s->u.krp);
+	else
+		unregister_kprobe(&s->u.kp);
+	s->registered = false;
+}
+
+/* ---- module functions: armed while their module is loaded ---- */
+
+static int _stp_kp_notify(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct module *mod = data;
+	unsigned int i;
+	int rc;
+
+	if (val != MODULE_STATE_COMING && val != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&_stp_kp_mutex);
+	for (i = 0; i < _stp_kp_family->nprobes; i++) {
+		struct _stp_kp_slot *s = &_stp_kp_slots[i];
+
+		if (!s->e->module || strcmp(s->e->module, mod->name) != 0)
+			continue;
+		if (val == MODULE_STATE_COMING && s->waiting) {
+			rc = _stp_kp_register_one(s);
+			if (rc)
+				_stp_warn("cannot probe %s: %s (%d)", s->e->symbol, _stp_kp_why(rc), rc);
+			s->registered = !rc;
+			s->waiting = !!rc;
+		} else if (val == MODULE_STATE_GOING && s->registered) {
+			_stp_kp_unregister_one(s);
+			s->waiting = true;
+		}
+	}
+	mutex_unlock(&_stp_kp_mutex);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block _stp_kp_nb = { .notifier_call = _stp_kp_notify };
+
 static void _stp_kp_unregister(const struct stp_family *f)
 {
 	unsigned int i, n = 0;
 	unsigned long missed = 0;
+
+	/* No notifier call runs once this returns. */
+	if (_stp_kp_notifier_on) {
+		unregister_module_notifier(&_stp_kp_nb);
+		_stp_kp_notifier_on = false;
+	}
+	mutex_lock(&_stp_kp_mutex);
 
 	for (i = 0; i < f->nprobes; i++)
 		if (_stp_kp_slots[i].registered && !_stp_kp_slots[i].e->ret)
@@ -176,7 +239,9 @@ static void _stp_kp_unregister(const struct stp_family *f)
 		if (s->registered && s->e->ret)
 			missed += s->u.krp.nmissed;
 		s->registered = false;
+		s->waiting = false;
 	}
+	mutex_unlock(&_stp_kp_mutex);
 	if (missed)
 		_stp_warn("%lu function returns were not probed: all of their kretprobe "
 			  "instances were in use (raise .maxactive(N))", missed);
@@ -185,19 +250,25 @@ static void _stp_kp_unregister(const struct stp_family *f)
 static int _stp_kp_register(const struct stp_family *f)
 {
 	const struct stp_kprobe_probe *e = f->probes;
-	unsigned int i, skipped = 0;
+	unsigned int i, skipped = 0, waiting = 0;
 	const char *first = NULL;
-	int first_rc = 0;
+	int rc, first_rc = 0;
 	char buf[24];
 
+	_stp_kp_family = f;
 	for (i = 0; i < f->nprobes; i++) {
 		struct _stp_kp_slot *s = &_stp_kp_slots[i];
-		int rc;
 
 		s->e = &e[i];
 		rc = _stp_kp_register_one(s);
 		if (!rc) {
 			s->registered = true;
+			continue;
+		}
+		if (rc == -ENOENT && e[i].module) {
+			/* (most likely) its module is not loaded yet */
+			s->waiting = true;
+			waiting++;
 			continue;
 		}
 		if (!e[i].optional) {
@@ -210,6 +281,15 @@ static int _stp_kp_register(const struct stp_family *f)
 			first = e[i].symbol;
 			first_rc = rc;
 		}
+	}
+	if (waiting) {
+		rc = register_module_notifier(&_stp_kp_nb);
+		if (rc) {
+			_stp_msg("ERROR: ", "cannot watch modules for their functions (%d)", rc);
+			_stp_kp_unregister(f);
+			return rc;
+		}
+		_stp_kp_notifier_on = true;
 	}
 	if (skipped)
 		_stp_warn("%u of %u kernel functions could not be probed and were skipped "

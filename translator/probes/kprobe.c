@@ -147,7 +147,12 @@ static struct kp_data *data_for(struct pp_request *req, const struct kp_point *k
 {
 	struct kp_data *d = arena_alloc(req->arena, sizeof(*d));
 	d->form = kp->form;
-	d->module = module;
+	/* as the kernel names modules: nf-conntrack is nf_conntrack */
+	char *m = module ? arena_strdup(req->arena, module) : NULL;
+	for (char *c = m; c && *c; c++)
+		if (*c == '-')
+			*c = '_';
+	d->module = m;
 	d->name = name;
 	d->ret = kp->ret;
 	d->maxactive = kp->maxactive;
@@ -600,8 +605,9 @@ static const char *emit(struct pp_table_req *e)
 			fprintf(e->out, "&stp_probes[%d], ", half);
 		else
 			fputs("NULL, ", e->out);
-		fprintf(e->out, "%s, %#llxul, %s, %s, %lld, %s },\n",
+		fprintf(e->out, "%s, %s, %#llxul, %s, %s, %lld, %s },\n",
 			sym ? emit_cstr(e->arena, sym, strlen(sym)) : "NULL",
+			d->module ? emit_cstr(e->arena, d->module, strlen(d->module)) : "NULL",
 			(unsigned long long)d->addr, d->ret ? "true" : "false",
 			d->optional ? "true" : "false", (long long)d->maxactive,
 			half >= 0 && p->entry_size ? p->entry_size : "0");
