@@ -192,6 +192,7 @@ loop_run() {
 while [ \$i -lt $RUNS ]; do
 	for side in$have; do
 		if [ \$side = ours ]; then run=/batch/bin/staprun; else run=/usr/bin/staprun; fi
+		rmmod k_$name 2>/dev/null   # a side that left it loaded must not fail the next
 		\$run \$side/k_$name.ko >out 2>err
 		rc=\$?
 		sed "s/^/\$side /" out
@@ -212,6 +213,7 @@ while [ \$i -lt $RUNS ]; do
 	echo "base \$(spin $SPIN)"
 	for side in$have; do
 		if [ \$side = ours ]; then run=/batch/bin/staprun; else run=/usr/bin/staprun; fi
+		rmmod k_$name 2>/dev/null   # a side that left it loaded must not fail the next
 		\$run \$side/k_$name.ko >out 2>err &
 		pid=\$!
 		n=0
