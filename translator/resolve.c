@@ -330,6 +330,21 @@ static void res_entry(struct scope *sc, struct node **np)
 	const char *why = "@entry is only valid in a .return probe";
 	if (p && p->entry_of)
 		why = "@entry cannot be nested in @entry";
+	if (p && !p->entry_of && sc->in_defined && p->family && p->family->entry_half) {
+		/* @defined(@entry(x)), and @defined($param) in a .return
+		 * probe: whether x resolves at entry, asked of a stand-in for
+		 * the entry half (nothing of it is kept) */
+		void *data = p->family->entry_half(sc->e->arena, p, &why);
+		if (data) {
+			struct elab_probe stand_in = *p;
+			stand_in.data = data;
+			stand_in.entry_of = p;
+			sc->probe = &stand_in;
+			res_expr(sc, &n->u.expr.e, USE_READ);
+			sc->probe = p;
+			return;
+		}
+	}
 	struct elab_probe *half = p && !p->entry_of && !sc->in_defined
 		? elab_entry_half(sc->e, p, &why) : NULL;
 	if (!half) {
