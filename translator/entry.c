@@ -55,7 +55,7 @@ struct elab_probe *elab_entry_half(struct elab *e, struct elab_probe *ret, const
 	return h;
 }
 
-/* The save of expr in the half; *np (the @entry in the .return probe)
+/* The save of at's expression in the half; at (the @entry in the .return probe)
  * becomes the read. */
 struct symbol *elab_entry_slot(struct elab *e, struct elab_probe *ret, struct node *at)
 {
