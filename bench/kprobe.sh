@@ -65,35 +65,12 @@ peer_krel=
 if [ -n "$peer" ]; then
 	peer_runtime "$work/peer-runtime"
 	if [ -s "$KALLSYMS" ]; then
-		src=$(readlink -f "/lib/modules/$rel/build")
-		cp -a "$src" "$work/kbuild"
-		for l in "$work"/kbuild/*; do
-			[ -L "$l" ] && ln -sfn "$(readlink -f "$src/${l##*/}")" "$l"
-		done
-		grep -v '\[' "$KALLSYMS" | awk '{ print $1, $2, $3 }' >"$work/kbuild/System.map"
+		peer_kbuild "$rel" "$KALLSYMS" "$work/kbuild"
 		peer_krel=$work/kbuild
 	else
 		echo "kprobe.sh: no VM symbol list ($KALLSYMS): run bench/kspeed.sh kpgetpid once" >&2
 	fi
 fi
-
-time_ms() {
-	local t0 t1
-	t0=$(now_ns)
-	"$@" >"$work/out" 2>"$work/err" || { echo "bench: failed: $*" >&2; tail -n 5 "$work/err" >&2; return 1; }
-	t1=$(now_ns)
-	echo $(( (t1 - t0) / 1000000 ))
-}
-
-median_of() {
-	local n=$1 i t=()
-	shift
-	for ((i = 0; i < n; i++)); do
-		t+=("$(time_ms "$@")") || return 1
-	done
-	printf '%s\n' "${t[@]}" | sort -n | awk '{ v[NR] = $1 } END {
-		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 ours_list() { SYSTEMTAP_DIR=$work/sd-ours "$ours" -r "$rel" -L 'kernel.function("*")'; }
 ours_cold() {

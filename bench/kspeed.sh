@@ -123,15 +123,9 @@ case " ${workloads[*]} " in
 		echo 'cat /proc/kallsyms' >"$kb/tests/kallsyms/run.sh"
 		"$top/testsuite/vm/run-batch" "$kb" >"$work/kallsyms.log" 2>&1 ||
 			die "the VM did not list its symbols (see $work/kallsyms.log)"
-		grep -v '\[' "$kb/results/kallsyms.out" | awk '{ print $1, $2, $3 }' >"$syms"
+		cp "$kb/results/kallsyms.out" "$syms"
 	fi
-	src=$(readlink -f "/lib/modules/$KREL/build")
-	cp -a "$src" "$work/kbuild"
-	# its relative links (scripts, tools) point into /usr/lib/linux-kbuild-*
-	for l in "$work"/kbuild/*; do
-		[ -L "$l" ] && ln -sfn "$(readlink -f "$src/${l##*/}")" "$l"
-	done
-	cp "$syms" "$work/kbuild/System.map"
+	peer_kbuild "$KREL" "$syms" "$work/kbuild"
 	peer_krel=$work/kbuild
 	;;
 esac

@@ -65,3 +65,39 @@ peer_runtime() {
 	cp -r /usr/share/systemtap/runtime "$1"
 	sed -i 's/\btask_work_cancel\b/task_work_cancel_func/g' "$1/stp_task_work.c"
 }
+
+# peer_kbuild REL KALLSYMS DIR: a copy of REL's kernel build tree in DIR
+# whose System.map is made from KALLSYMS (the VM's /proc/kallsyms; module
+# symbols dropped): the peer resolves kprobe symbols from System.map, and
+# Debian ships a stub (SPEC section 7).  Give the peer -r DIR.
+peer_kbuild() {
+	local src l
+	src=$(readlink -f "/lib/modules/$1/build")
+	cp -a "$src" "$3"
+	# its relative links (scripts, tools) point into /usr/lib/linux-kbuild-*
+	for l in "$3"/*; do
+		[ -L "$l" ] && ln -sfn "$(readlink -f "$src/${l##*/}")" "$l"
+	done
+	grep -v '\[' "$2" | awk '{ print $1, $2, $3 }' >"$3/System.map"
+}
+
+# time_ms CMD...: one run's wall time in ms, CMD's output in the caller's
+# $work/out and $work/err (fails when CMD fails).
+time_ms() {
+	local t0 t1
+	t0=$(now_ns)
+	"$@" >"$work/out" 2>"$work/err" || { echo "bench: failed: $*" >&2; tail -n 5 "$work/err" >&2; return 1; }
+	t1=$(now_ns)
+	echo $(( (t1 - t0) / 1000000 ))
+}
+
+# median_of N CMD...: the median of N runs of time_ms; CMD may use $i.
+median_of() {
+	local n=$1 i t=()
+	shift
+	for ((i = 0; i < n; i++)); do
+		t+=("$(time_ms "$@")") || return 1
+	done
+	printf '%s\n' "${t[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -36,26 +36,6 @@ if [ -n "$peer" ]; then
 	peer_runtime "$work/peer-runtime"
 fi
 
-# time_ms CMD...: one run's wall time in ms (fails when CMD fails).
-time_ms() {
-	local t0 t1
-	t0=$(now_ns)
-	"$@" >"$work/out" 2>"$work/err" || { echo "bench: failed: $*" >&2; tail -n 5 "$work/err" >&2; return 1; }
-	t1=$(now_ns)
-	echo $(( (t1 - t0) / 1000000 ))
-}
-
-# median_of N CMD...: the median of N runs of time_ms; CMD may use $i.
-median_of() {
-	local n=$1 i t=()
-	shift
-	for ((i = 0; i < n; i++)); do
-		t+=("$(time_ms "$@")") || return 1
-	done
-	printf '%s\n' "${t[@]}" | sort -n | awk '{ v[NR] = $1 } END {
-		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 ours_first() { rm -rf "$work/sd-ours-first"; SYSTEMTAP_DIR=$work/sd-ours-first "$ours" -p4 -r "$rel" "$work/switch.stp"; }
 ours_cold() { SYSTEMTAP_DIR=$work/sd-ours "$ours" -p4 -r "$rel" -D BENCH_RUN=$RANDOM$RANDOM "$work/switch.stp"; }
 ours_list() { SYSTEMTAP_DIR=$work/sd-ours "$ours" -r "$rel" -L 'kernel.trace("*")'; }
