@@ -31,8 +31,21 @@
 # Then testsuite/kernel-stress/ (kernel-stress/NAME), the same kind of
 # cases each needing a boot of its own: kf_reload_stress loads and
 # unloads a kprobe module 1,000 times under load.
+#
+# Then testsuite/kernel-nokaslr/ (kernel-nokaslr/NAME), the same kind of
+# cases for probes on raw kernel addresses (kernel.statement(ADDR).absolute),
+# which must be known when the module is built: the kernel must not be
+# relocated, so these cases run in a boot with `nokaslr`.  Their scripts
+# name addresses as @ADDR(SYMBOL)@: one more nokaslr boot (8 s) reads
+# those symbols' addresses from /proc/kallsyms (a name's first line, its
+# lowest address, as kallsyms_lookup_name finds it), and the cases are run
+# from copies with the addresses written in.  Without nokaslr the same
+# addresses are not kernel text: registration fails.
+#
+# RUN_CASES may name cases of all three directories: each run takes its
+# own (names found in none go to the first, which fails them).
 set -u
-# plan: testsuite/kernel/*.stp testsuite/kernel-stress/*.stp 4
+# plan: testsuite/kernel/*.stp testsuite/kernel-stress/*.stp testsuite/kernel-nokaslr/*.stp 4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
@@ -42,12 +55,88 @@ here=$(cd "$(dirname "$0")" && pwd)
 # flips) sometimes sends the other CPU astray (doc/kernel-functions.md);
 # one CI run hung in tp_reload_stress so.  It costs no wall time here.
 export VM_TCG_THREAD=single
-RUN_SUITE=kernel RUN_DIR=$TOP_SRCDIR/testsuite/kernel bash "$here/run.sh"
-case " ${RUN_CASES:-kf_reload_stress} " in
-*" kf_reload_stress "*)
-	RUN_CASES=kf_reload_stress RUN_SUITE=kernel-stress \
-		RUN_DIR=$TOP_SRCDIR/testsuite/kernel-stress bash "$here/run.sh" ;;
-esac
+
+# RUN_CASES split by directory: main_cases, stress_cases, nokaslr_cases
+# (all unset: every case of each).
+stress_dir=$TOP_SRCDIR/testsuite/kernel-stress
+nokaslr_dir=$TOP_SRCDIR/testsuite/kernel-nokaslr
+main_cases=() stress_cases=(kf_reload_stress) nokaslr_cases=()
+for f in "$nokaslr_dir"/*.stp; do
+	f=${f##*/}
+	nokaslr_cases+=("${f%.stp}")
+done
+if [ -n "${RUN_CASES:-}" ]; then
+	main_cases=() stress_cases=() nokaslr_cases=()
+	for n in $RUN_CASES; do
+		n=${n##*/} n=${n%.stp}
+		if [ -f "$stress_dir/$n.stp" ]; then
+			stress_cases+=("$n")
+		elif [ -f "$nokaslr_dir/$n.stp" ]; then
+			nokaslr_cases+=("$n")
+		else
+			main_cases+=("$n")
+		fi
+	done
+fi
+if [ -z "${RUN_CASES:-}" ] || [ ${#main_cases[@]} -gt 0 ]; then
+	RUN_CASES="${main_cases[*]}" RUN_SUITE=kernel RUN_DIR=$TOP_SRCDIR/testsuite/kernel \
+		bash "$here/run.sh"
+fi
+if [ ${#stress_cases[@]} -gt 0 ]; then
+	RUN_CASES="${stress_cases[*]}" RUN_SUITE=kernel-stress RUN_DIR=$stress_dir \
+		bash "$here/run.sh"
+fi
+
+# ---- testsuite/kernel-nokaslr/: addresses known at build time ----
+# addr_names FILE...: the SYMBOLs of the files' @ADDR(SYMBOL)@, once each.
+addr_names() {
+	grep -ho '@ADDR([A-Za-z0-9_.]*)@' "$@" | sed 's/^@ADDR(\(.*\))@$/\1/' | LC_ALL=C sort -u
+}
+
+# nokaslr_run: the symbols the cases name, from a nokaslr boot's
+# /proc/kallsyms; the cases with their addresses in $work/cases; run.sh
+# runs them in a nokaslr boot.
+nokaslr_run() {
+	local work=${TEST_RESULTS:-/tmp}/kernel-nokaslr-src n sym addr missing=
+	local append="${VM_APPEND:+$VM_APPEND }nokaslr" syms
+	rm -rf "$work"
+	mkdir -p "$work/syms/tests/kallsyms" "$work/cases"
+	syms=$work/syms/tests/kallsyms
+	for n in "${nokaslr_cases[@]}"; do
+		addr_names "$nokaslr_dir/$n.stp"
+	done | LC_ALL=C sort -u >"$syms/names"
+	# "SYMBOL ADDRESS" for each name, from its first line in kallsyms
+	cat >"$syms/run.sh" <<'GUEST'
+awk 'NR == FNR { want[$1] = 1; next }
+$3 in want && !($3 in seen) { seen[$3] = 1; print $3, $1 }' names /proc/kallsyms
+GUEST
+	if [ -s "$syms/names" ]; then
+		VM_APPEND=$append "$TOP_SRCDIR/testsuite/vm/run-batch" "$work/syms" \
+			>"$work/syms.log" 2>&1
+	fi
+	for n in "${nokaslr_cases[@]}"; do
+		cp "$nokaslr_dir/$n".* "$work/cases/"
+		while read -r sym; do
+			addr=$(awk -v s="$sym" '$1 == s { print $2 }' \
+				"$work/syms/results/kallsyms.out" 2>/dev/null)
+			if [[ $addr =~ ^[0-9a-f]{16}$ ]]; then
+				sed -i "s/@ADDR($sym)@/0x$addr/g" "$work/cases/$n.stp"
+			else
+				missing+=" $sym"
+			fi
+		done < <(addr_names "$nokaslr_dir/$n.stp")
+	done
+	if [ -n "$missing" ]; then
+		for n in "${nokaslr_cases[@]}"; do
+			fail "kernel-nokaslr/$n" "no address for$missing in the VM's /proc/kallsyms" \
+				"$(tail -n 5 "$work/syms.log" 2>/dev/null)"
+		done
+		return
+	fi
+	VM_APPEND=$append RUN_CASES="${nokaslr_cases[*]}" RUN_SUITE=kernel-nokaslr \
+		RUN_DIR=$work/cases bash "$here/run.sh"
+}
+[ ${#nokaslr_cases[@]} -eq 0 ] || nokaslr_run
 
 # ---- the tracepoint and function lists against the VM's kernel ----
 work=${TEST_RESULTS:-/tmp}/kernel-list
