@@ -233,6 +233,15 @@ struct node *tv_vars_string(struct arena *a, const struct srcpos *pos,
 	tail = &f->next;
 	call->u.call.nargs = 1;
 	for (int i = 0; i < n; i++) {
+		/* no value: optimized out, or a struct (upstream prints {...}) */
+		enum ti_kind k = params[i].type.unit ? ti_kind_of(params[i].type) : TI_INT;
+		if (params[i].absent || k == TI_STRUCT || k == TI_UNION || k == TI_FLOAT ||
+		    k == TI_OTHER) {
+			fmt = arena_printf(a, "%s%s%s=%s", fmt, i ? " " : "", params[i].name,
+					   params[i].absent || k == TI_FLOAT || k == TI_OTHER ? "?"
+											  : "{...}");
+			continue;
+		}
 		fmt = arena_printf(a, "%s%s%s=%s", fmt, i ? " " : "", params[i].name,
 				   pretty ? pretty_conv(params[i].type) : "%#x");
 		struct node *v = ast_node_new(a, ND_TARGET, pos);
@@ -246,7 +255,9 @@ struct node *tv_vars_string(struct arena *a, const struct srcpos *pos,
 	return call;
 }
 
-enum stap_type tv_pretty(struct arena *a, struct ti_type type, struct node *n, const char **why)
+/* A copy of target variable n's components up to its trailing $ or $$,
+ * with a field `member` after them when not NULL. */
+static struct node *plain_copy(struct arena *a, const struct node *n, const char *member)
 {
 	struct node *plain = ast_node_new(a, ND_TARGET, &n->pos);
 	struct target_comp **tail = &plain->u.tgt.comps;
@@ -259,22 +270,137 @@ enum stap_type tv_pretty(struct arena *a, struct ti_type type, struct node *n, c
 		*tail = copy;
 		tail = &copy->next;
 	}
+	if (member) {
+		struct target_comp *f = arena_alloc(a, sizeof(*f));
+		f->kind = COMP_FIELD;
+		f->pos = n->pos;
+		f->name = member;
+		*tail = f;
+	}
+	return plain;
+}
+
+/* The struct form of $s$ / $s$$: "{.a=1, .b=0x...}" built into a format
+ * and its argument nodes.  $ shows nested structs and arrays as {...} and
+ * [...]; $$ expands nested structs too (to a depth that keeps the format
+ * short). */
+struct pretty {
+	struct arena *a;
+	const struct node *n;       /* the variable, with its trailing $ */
+	const char *path;           /* member path so far: "b.c" */
+	int depth, max_depth;
+	char *fmt;
+	struct node **tail;
+	int nargs;
+	bool first;
+};
+
+static void pretty_struct(struct pretty *pr, struct ti_type t);
+
+static void pretty_member(const struct ti_member *m, void *arg)
+{
+	struct pretty *pr = arg;
+	struct arena *a = pr->a;
+	if (!m->name || !*m->name)
+		return;
+	enum ti_kind k = ti_kind_of(m->type);
+	const char *path = *pr->path ? arena_printf(a, "%s.%s", pr->path, m->name) : m->name;
+	pr->fmt = arena_printf(a, "%s%s.%s=", pr->fmt, pr->first ? "" : ", ", m->name);
+	pr->first = false;
+	if (k == TI_STRUCT || k == TI_UNION) {
+		if (pr->depth + 1 >= pr->max_depth) {
+			pr->fmt = arena_printf(a, "%s{...}", pr->fmt);
+			return;
+		}
+		struct pretty inner = *pr;
+		inner.path = path;
+		inner.depth++;
+		inner.first = true;
+		pr->fmt = arena_printf(a, "%s{", pr->fmt);
+		inner.fmt = pr->fmt;
+		pretty_struct(&inner, m->type);
+		pr->fmt = arena_printf(a, "%s}", inner.fmt);
+		pr->tail = inner.tail;
+		pr->nargs = inner.nargs;
+		return;
+	}
+	if (k == TI_ARRAY) {
+		pr->fmt = arena_printf(a, "%s[...]", pr->fmt);
+		return;
+	}
+	if (k != TI_INT && k != TI_PTR && k != TI_ENUM) {
+		pr->fmt = arena_printf(a, "%s?", pr->fmt);
+		return;
+	}
+	/* the member as a target variable of its own: $s->b->c */
+	struct node *v = plain_copy(a, pr->n, NULL);
+	struct target_comp **tail = &v->u.tgt.comps;
+	while (*tail)
+		tail = &(*tail)->next;
+	for (const char *p = path; *p;) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		struct target_comp *f = arena_alloc(a, sizeof(*f));
+		f->kind = COMP_FIELD;
+		f->pos = pr->n->pos;
+		f->name = arena_strndup(a, p, len);
+		*tail = f;
+		tail = &f->next;
+		p += len + (dot != NULL);
+	}
+	pr->fmt = arena_printf(a, "%s%s", pr->fmt, pretty_conv(m->type));
+	*pr->tail = v;
+	pr->tail = &v->next;
+	pr->nargs++;
+}
+
+static void pretty_struct(struct pretty *pr, struct ti_type t)
+{
+	ti_each_member(t, pretty_member, pr);
+}
+
+enum stap_type tv_pretty(struct arena *a, struct ti_type type, struct node *n, const char **why)
+{
+	struct node *plain = plain_copy(a, n, NULL);
 	if (n->u.tgt.addr_of) {
 		*why = "& of a pretty-printed value";
 		return TYPE_UNKNOWN;
 	}
-	const struct tv_access *acc = tv_build(a, "0", type, false, plain->u.tgt.comps, false,
-					       why);
+	/* Only the path's type is wanted here (the family's access reads the
+	 * value).  A path ending at a struct has no value: its type comes from
+	 * the path's address, as if the variable were in memory. */
+	const char *why2;
+	const struct tv_access *acc = tv_build(a, "0", type, false, plain->u.tgt.comps, false, why);
 	if (!acc)
-		return TYPE_UNKNOWN;
+		acc = tv_build(a, "0", type, true, plain->u.tgt.comps, false, &why2);
+	if (!acc) {
+		acc = tv_build(a, "0", type, true, plain->u.tgt.comps, true, &why2);
+		enum ti_kind k = acc ? ti_kind_of(acc->type) : TI_OTHER;
+		if (k != TI_STRUCT && k != TI_UNION)
+			return TYPE_UNKNOWN;
+	}
 	struct node *call = ast_node_new(a, ND_PRINT, &n->pos);
 	struct node *f = ast_node_new(a, ND_STR, &n->pos);
 	call->op = PF_STRING | PF_FORMAT;
 	call->u.call.name = "sprintf";
 	call->u.call.args = f;
-	call->u.call.nargs = 2;
-	f->next = plain;
-	f->u.str.s = acc->is_pointer ? "%#x" : "%d";
+	/* a struct (a pointer prints as its value, as upstream does) */
+	struct ti_type st = acc->type;
+	enum ti_kind k = ti_kind_of(st);
+	if (k == TI_STRUCT || k == TI_UNION) {
+		const struct target_comp *last = n->u.tgt.comps;
+		while (last && last->kind != COMP_PRETTY)
+			last = last->next;
+		struct pretty pr = { a, n, "", 0, last && last->depth > 1 ? 3 : 1, "{", &f->next,
+				     1, true };
+		pretty_struct(&pr, st);
+		f->u.str.s = arena_printf(a, "%s}", pr.fmt);
+		call->u.call.nargs = pr.nargs;
+	} else {
+		call->u.call.nargs = 2;
+		f->next = plain;
+		f->u.str.s = acc->is_pointer ? "%#x" : "%d";
+	}
 	f->u.str.len = strlen(f->u.str.s);
 	n->u.tgt.expansion = call;
 	return TYPE_STRING;

@@ -36,7 +36,8 @@ struct stp_kprobe_probe {
 	const struct stp_probe *entry;  /* .return with @entry: its entry half */
 	const char *symbol;             /* "vfs_read", "ext4:ext4_file_open"; NULL: addr */
 	const char *module;             /* "ext4" (as lsmod spells it); NULL: vmlinux */
-	unsigned long addr;             /* .absolute: the address */
+	unsigned long addr;             /* .absolute: the address; with a symbol:
+					   the offset from it (a statement) */
 	bool ret;                       /* a kretprobe */
 	bool optional;                  /* a failure skips it */
 	int maxactive;                  /* kretprobe instances; 0: the kernel's default */
@@ -136,10 +137,12 @@ static int _stp_kp_register_one(struct _stp_kp_slot *s)
 	struct kprobe *kp = e->ret ? &s->u.krp.kp : &s->u.kp;
 
 	memset(&s->u, 0, sizeof(s->u));
-	if (e->symbol)
+	if (e->symbol) {
 		kp->symbol_name = e->symbol;
-	else
+		kp->offset = e->addr;
+	} else {
 		kp->addr = (kprobe_opcode_t *)e->addr;
+	}
 	if (!e->ret) {
 		kp->pre_handler = _stp_kp_pre;
 		return register_kprobe(kp);

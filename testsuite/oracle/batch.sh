@@ -19,6 +19,11 @@
 #               (the guest has no libc) as ./NAME in the case's directory
 #   NAME.timeout  seconds the case may take in the VM, when more than
 #               RT_CASE_TIMEOUT (a stress case)
+#   NAME.kmod.c a kernel module the case probes: built by kbuild for the
+#               test kernel (with the DWARF its config asks for) as
+#               NAME_kmod.ko, in the directory the script is built in (so
+#               the script names it module("./NAME_kmod.ko")) and in the
+#               case's directory in the VM
 #
 # In the VM each case prints one header line
 #   @@case rc=<status> out=<bytes> err=<bytes>
@@ -69,12 +74,26 @@ rt_build() {
 	mkdir -p "$work"
 	cp "$dir/$name.stp" "$work/$name.stp"
 	rm -f "$work/$name.ko"
+	if [ -f "$dir/$name.kmod.c" ]; then
+		rt_kmod "$dir" "$name" "$work" >"$work/$name.log" 2>&1 || return 98
+	fi
 	# shellcheck disable=SC2086 # both are word lists on purpose
 	(cd "$work" && $stapcmd -p4 -r "$RT_KREL" -m "$name" $(rt_opts "$dir" "$name") \
 		"$name.stp") >"$work/$name.log" 2>&1
 	rc=$?
 	[ "$rc" -ne 0 ] || [ -f "$work/$name.ko" ] || rc=99
 	return "$rc"
+}
+
+# rt_kmod RUNDIR NAME WORKDIR: build NAME.kmod.c into WORKDIR/NAME_kmod.ko.
+rt_kmod() {
+	local dir=$1 name=$2 work=$3 src=$3/$2-kmod
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp "$dir/$name.kmod.c" "$src/${name}_kmod.c"
+	echo "obj-m := ${name}_kmod.o" >"$src/Kbuild"
+	make -s -C "/lib/modules/$RT_KREL/build" M="$src" modules &&
+		cp "$src/${name}_kmod.ko" "$work/"
 }
 
 # rt_batch_init BATCH PREP: an empty batch whose bin/prep.sh (sourced by
@@ -105,6 +124,10 @@ rt_batch_add() {
 	fi
 	if [ -f "$dir/$name.c" ]; then
 		gcc -static -O2 -Wall -o "$t/$name" "$dir/$name.c" || return 1
+	fi
+	# the case's kernel module lies next to its script's module
+	if [ -f "$dir/$name.kmod.c" ]; then
+		cp "${ko%/*}/${name}_kmod.ko" "$t/" || return 1
 	fi
 	if [ -f "$dir/$name.guest" ]; then
 		cp "$dir/$name.guest" "$t/guest.sh"

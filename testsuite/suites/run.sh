@@ -61,6 +61,7 @@ build_case() {
 			return 1
 	fi
 	mv "$work/build/$name.ko" "$work/ko/$name.ko"
+	[ ! -f "$work/build/${name}_kmod.ko" ] || mv "$work/build/${name}_kmod.ko" "$work/ko/"
 }
 
 # check_case NAME: compare the VM's results for NAME with its goldens.
@@ -111,7 +112,7 @@ main() {
 	mkdir -p "$work/ko" "$work/build" "$work/split"
 
 	t0=$(date +%s)
-	export -f build_case rt_build rt_opts rt_key
+	export -f build_case rt_build rt_kmod rt_opts rt_key
 	export work rundir oracle_work RT_KREL STAP ORACLE
 	printf '%s\n' "${names[@]}" | xargs -P "${RUN_JOBS:-2}" -I{} bash -c \
 		'build_case {} >/dev/null 2>&1'

@@ -38,6 +38,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,8 @@ static const struct pp_family_pattern patterns[] = {
 	{ "kprobe.module(string).function(string).return.maxactive(number)", 0 },
 	{ "kprobe.statement(number).absolute", 0 },
 	{ "kernel.statement(number).absolute", 0 },
+	{ "kernel.statement(string)", 0 },
+	{ "module(string).statement(string)", 0 },
 	{ NULL, 0 },
 };
 
@@ -94,6 +98,8 @@ struct kp_data {
 	int64_t maxactive;           /* 0: the kernel's default */
 	bool optional;               /* from a wildcard or a `?` point */
 	const struct ti_function *fn;   /* KP_FUNCTION */
+	const struct ti_dw_site *site;  /* KP_FUNCTION from DWARF: the variables
+					   there; addr is its offset in the function */
 };
 
 /* ---- the point ---- */
@@ -103,7 +109,7 @@ struct kp_point {
 	enum kp_form form;
 	int fn_arg;                  /* component with the function name, or -1 */
 	int module_arg;              /* component with the module name, or -1 */
-	bool ret, exported, inline_, absolute;
+	bool ret, exported, inline_, absolute, statement;
 	int64_t maxactive;
 };
 
@@ -129,6 +135,10 @@ static void read_point(const struct pp_request *req, struct kp_point *kp)
 			kp->inline_ = true;
 		else if (strcmp(c->name, "absolute") == 0)
 			kp->absolute = true;
+		else if (strcmp(c->name, "statement") == 0 && c->arg) {
+			kp->statement = true;
+			kp->fn_arg = j;
+		}
 	}
 	if (kp->absolute)
 		kp->form = KP_ABSOLUTE;
@@ -304,8 +314,9 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		return;
 	}
 	if (not_exported) {
-		pp_no_match(req, "%s(\"%s\").exported: %s not exported", what, pattern,
-			    wild ? "none of the matching functions is" : "the function is");
+		pp_no_match(req, "%s(\"%s\").exported: %s", what, pattern,
+			    wild ? "none of the matching functions is exported"
+				 : "the function is not exported");
 		return;
 	}
 	if (!wild && !req->quiet) {
@@ -337,6 +348,171 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 		    close ? fns[near].name : "", close ? "'?)" : "");
 }
 
+/* ---- from DWARF ---- */
+
+/* A source file pattern matches the file's whole name or any tail of it
+ * after a '/' ("*@fs/open.c" matches "/build/linux/fs/open.c"), its `*`
+ * as the shell's (a file name has dots). */
+static bool file_matches(const char *pattern, const char *file)
+{
+	if (fnmatch(pattern, file, 0) == 0)
+		return true;
+	for (const char *s = strchr(file, '/'); s; s = strchr(s + 1, '/'))
+		if (fnmatch(pattern, s + 1, 0) == 0)
+			return true;
+	return false;
+}
+
+/* Split "FUNC[@FILE[:LINE]]"; false after an error. */
+static bool split_pattern(struct pp_request *req, const char *what, const char *pattern,
+			  const char **fn, const char **file, int *line)
+{
+	char *f = arena_strdup(req->arena, pattern);
+	char *at = strchr(f, '@');
+	*fn = f;
+	*file = NULL;
+	*line = 0;
+	if (!at)
+		return true;
+	*at = '\0';
+	*file = at + 1;
+	char *colon = strrchr(at + 1, ':');
+	if (!colon)
+		return true;
+	*colon = '\0';
+	char *end;
+	long n = strtol(colon + 1, &end, 10);
+	if (colon == at + 1 || !*fn[0] || *end || n <= 0 || n > 10000000) {
+		pp_error(req, "%s(\"%s\"): write FUNCTION@FILE:LINE, the line a number", what,
+			 pattern);
+		return false;
+	}
+	*line = (int)n;
+	return true;
+}
+
+/* kernel.function("F@FILE[:LINE]"), kernel.statement("F@FILE:LINE"), and
+ * the same for a module; any function of a module that only DWARF
+ * describes (one given by path without BTF).  .function probes each
+ * matching function at its entry (with :LINE, each function that has
+ * code on that line); .statement probes the line itself, with the
+ * locals in scope there. */
+static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, const char *module,
+			  const char *pattern)
+{
+	const char *what = arena_printf(req->arena, "%s.%s", module
+					? arena_printf(req->arena, "module(\"%s\")", module) : "kernel",
+					kp->statement ? "statement" : "function");
+	const char *fn_pat, *file_pat, *why = NULL;
+	int line;
+	if (!split_pattern(req, what, pattern, &fn_pat, &file_pat, &line))
+		return;
+	if (kp->statement && !line) {
+		pp_error(req, "%s(\"%s\"): name the line, FUNCTION@FILE:LINE", what, pattern);
+		return;
+	}
+	if (kp->inline_) {
+		pp_error(req, "%s(\"%s\").inline: inlined instances are not supported yet", what,
+			 pattern);
+		return;
+	}
+	int n;
+	const struct ti_dw_function *fns = ti_dwarf_functions(req->ti, module, &n, &why);
+	if (!n) {
+		pp_error(req, "%s(\"%s\"): source files, lines and locals need DWARF debug "
+			 "information: %s", what, pattern, why ? why : "none found");
+		return;
+	}
+	bool wild = strpbrk(fn_pat, "*?[") || (file_pat && strpbrk(file_pat, "*?["));
+	int found = 0, skipped = 0;
+	const char *last_why = NULL;
+	for (int i = 0; i < n; i++) {
+		const struct ti_dw_function *f = &fns[i];
+		if (!pp_glob(fn_pat, f->name) || (file_pat && !file_matches(file_pat, f->file)))
+			continue;
+		const char *detail = NULL;
+		enum ti_fn_status st = ti_function_status(req->ti, module, f->symbol, &detail);
+		if (st != TI_FN_PROBEABLE && st != TI_FN_UNKNOWN && st != TI_FN_CLONE_ONLY &&
+		    (wild || st != TI_FN_NOTRACE)) {
+			skipped++;
+			last_why = arena_printf(req->arena, "%s cannot be probed: %s", f->symbol,
+						refusal(req->arena, st, detail));
+			continue;
+		}
+		struct ti_dw_site *site = arena_alloc(req->arena, sizeof(*site));
+		if (!ti_dwarf_site(req->ti, module, f, kp->statement ? line : 0, site, &why)) {
+			last_why = why;
+			continue;
+		}
+		/* .function("F@FILE:LINE"): the functions with code on that line */
+		struct ti_dw_site at_line;
+		if (line && !kp->statement &&
+		    !ti_dwarf_site(req->ti, module, f, line, &at_line, &why)) {
+			last_why = why;
+			continue;
+		}
+		found++;
+		struct kp_data *d = data_for(req, kp, module, f->symbol);
+		d->fn = &site->fn;
+		d->site = site;
+		d->addr = site->offset;
+		d->optional |= wild;
+		const char *where = arena_printf(req->arena, "%s@%s:%d", f->name, site->file,
+						 site->line);
+		pp_emit(req, wild ? pp_with_string(req->arena, req->point, kp->fn_arg, where)
+				  : req->point, d);
+	}
+	if (skipped && wild && !req->quiet && req->sess->verbose[1] > 0)
+		fprintf(stderr, "%s(\"%s\"): %d functions cannot be probed\n", what, pattern,
+			skipped);
+	if (found)
+		return;
+	if (last_why && !wild) {
+		pp_error(req, "%s(\"%s\"): %s", what, pattern, last_why);
+		return;
+	}
+	pp_no_match(req, "no function matches %s(\"%s\") in %s%s%s", what, pattern,
+		    ti_dwarf_path(req->ti, module, NULL), last_why ? ": " : "",
+		    last_why ? last_why : "");
+}
+
+/* module("/path/to/m.ko"): the module is that file (not the one in
+ * /lib/modules), named as the kernel will name it. */
+static const char *module_from_path(struct pp_request *req, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real) {
+		pp_error(req, "module(\"%s\"): %s", path, strerror(errno));
+		return NULL;
+	}
+	const char *base = strrchr(real, '/') + 1;
+	size_t len = strlen(base);
+	if (len <= 3 || strcmp(base + len - 3, ".ko") != 0) {
+		pp_error(req, "module(\"%s\"): a module file ends in .ko", path);
+		free(real);
+		return NULL;
+	}
+	char *name = arena_strdup(req->arena, base);
+	name[len - 3] = '\0';
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	ti_set_module_file(req->ti, name, real);
+	free(real);
+	return name;
+}
+
+/* Whether a module's functions come from its DWARF: when it has no BTF
+ * (an out-of-tree module built without pahole) but has DWARF. */
+static bool module_needs_dwarf(struct pp_request *req, const char *module)
+{
+	int n;
+	if (!module)
+		return false;
+	ti_functions(req->ti, module, &n, NULL);
+	return !n && ti_dwarf_path(req->ti, module, NULL);
+}
+
 static void resolve(struct pp_request *req)
 {
 	struct kp_point kp;
@@ -353,12 +529,19 @@ static void resolve(struct pp_request *req)
 	const char *name = str_arg(req, kp.fn_arg);
 	if (!name)
 		return;
-	if (module && (!*module || strpbrk(module, "*?/"))) {
-		pp_error(req, "module(\"%s\"): name one module, as lsmod shows it", module);
+	if (module && strchr(module, '/')) {
+		module = module_from_path(req, module);
+		if (!module)
+			return;
+	} else if (module && (!*module || strpbrk(module, "*?"))) {
+		pp_error(req, "module(\"%s\"): name one module, as lsmod shows it, or its "
+			 ".ko file by path", module);
 		return;
 	}
 	if (kp.form == KP_SYMBOL)
 		resolve_symbol(req, &kp, module, name);
+	else if (kp.statement || strchr(name, '@') || module_needs_dwarf(req, module))
+		resolve_dwarf(req, &kp, module, name);
 	else
 		resolve_function(req, &kp, module, name);
 }
@@ -369,7 +552,9 @@ static void list_vars(FILE *out, const struct elab_probe *p)
 	if (!d->fn)
 		return;
 	struct arena *a = arena_new();
-	for (int i = 0; i < d->fn->nparams; i++)
+	for (int i = 0; d->site && i < d->site->nvars; i++)
+		fprintf(out, " $%s:%s", d->site->vars[i].name, ti_type_name(a, d->site->vars[i].type));
+	for (int i = 0; !d->site && i < d->fn->nparams; i++)
 		fprintf(out, " $%s:%s", d->fn->params[i].name,
 			ti_type_name(a, d->fn->params[i].type));
 	if (d->ret && d->fn->ret.id)
@@ -390,7 +575,11 @@ struct kp_loc {
 
 static struct kp_loc locate(const struct ti_function *fn, int want)
 {
-	int reg = 0, stack = 0;
+	/* a struct returned in memory: the caller passes its address first,
+	 * in rdi, and the parameters follow */
+	enum ti_kind rk = ti_kind_of(fn->ret);
+	int reg = (rk == TI_STRUCT || rk == TI_UNION) && ti_size(fn->ret) > 16 ? 1 : 0;
+	int stack = 0;
 	for (int i = 0; i < fn->nparams; i++) {
 		struct ti_type t = fn->params[i].type;
 		enum ti_kind k = ti_kind_of(t);
@@ -470,6 +659,57 @@ static struct tv_access *return_access(struct arena *a, const struct ti_function
 	return in_regs(a, t, "ax", size > 8 ? "dx" : NULL, 0, n, why);
 }
 
+/* DWARF register numbers 0-15 as pt_regs names them. */
+static const char *const dw_reg[] = { "ax", "dx", "cx", "bx", "si", "di", "bp", "sp",
+				       "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" };
+
+/* The access path of a variable DWARF locates at the probe's address. */
+static struct tv_access *dwarf_access(struct arena *a, const struct ti_dw_var *v,
+				      const struct node *n, const char **why)
+{
+	const struct ti_dw_loc *l = &v->loc;
+	const struct target_comp *comps = n->u.tgt.comps;
+	if (l->kind == TI_LOC_NONE) {
+		*why = arena_printf(a, "'%s' cannot be read here: %s", v->name, l->why);
+		return NULL;
+	}
+	if (l->kind == TI_LOC_CONST)
+		return tv_build(a, arena_printf(a, "%s%lldLL", tv_widen(v->type), (long long)l->offset),
+				v->type, false, comps, n->u.tgt.addr_of, why);
+	if (l->reg < 0 || l->reg >= (int)(sizeof(dw_reg) / sizeof(dw_reg[0]))) {
+		*why = arena_printf(a, "'%s' is in DWARF register %d, which a probe cannot read",
+				    v->name, l->reg);
+		return NULL;
+	}
+	const char *r = dw_reg[l->reg];
+	if (l->kind == TI_LOC_MEM)
+		return tv_build(a, arena_printf(a, "(int64_t)(c->regs->%s + %lld)", r,
+						(long long)l->offset),
+				v->type, true, comps, n->u.tgt.addr_of, why);
+	if (l->offset)
+		return tv_build(a, arena_printf(a, "%s(c->regs->%s + %lld)", tv_widen(v->type), r,
+						(long long)l->offset),
+				v->type, false, comps, n->u.tgt.addr_of, why);
+	return in_regs(a, v->type, r, NULL, 0, n, why);
+}
+
+/* A site's parameters (which 0), locals (1) or both (2) for $$parms,
+ * $$locals and $$vars; *n of them. */
+static const struct ti_param *site_params(struct arena *a, const struct ti_dw_site *site,
+					  int which, int *n)
+{
+	struct ti_param *ps = arena_alloc(a, (size_t)(site->nvars + 1) * sizeof(*ps));
+	*n = 0;
+	for (int i = 0; i < site->nvars; i++) {
+		const struct ti_dw_var *v = &site->vars[i];
+		if ((which == 0 && !v->param) || (which == 1 && v->param))
+			continue;
+		ps[*n] = (struct ti_param){ v->name, v->type, NULL, v->loc.kind == TI_LOC_NONE };
+		(*n)++;
+	}
+	return ps;
+}
+
 static enum stap_type as_entry(struct arena *a, struct node *n)
 {
 	struct node *copy = ast_clone(a, n);
@@ -524,8 +764,18 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 			}
 			if (!fn->ret.id)
 				return string_var(a, n, "");
-			struct ti_param r = { "return", fn->ret, NULL };
+			struct ti_param r = { "return", fn->ret, NULL, false };
 			n->u.tgt.expansion = tv_vars_string(a, &n->pos, &r, 1, pretty);
+			return TYPE_STRING;
+		}
+		if (d->site) {
+			/* in a .return probe only parameters have values (at entry) */
+			int which = strcmp(name, "$$parms") == 0 || d->ret ? 0
+				: strcmp(name, "$$locals") == 0 ? 1 : 2, k = 0;
+			const struct ti_param *ps = site_params(a, d->site, which, &k);
+			if (d->ret && strcmp(name, "$$locals") == 0)
+				k = 0;
+			n->u.tgt.expansion = tv_vars_string(a, &n->pos, ps, k, pretty);
 			return TYPE_STRING;
 		}
 		n->u.tgt.expansion = tv_vars_string(a, &n->pos, fn->params,
@@ -546,6 +796,38 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 			return TYPE_UNKNOWN;
 		n->u.tgt.access = acc;
 		return TYPE_LONG;
+	}
+	for (int i = 0; d->site && i < d->site->nvars; i++) {
+		const struct ti_dw_var *v = &d->site->vars[i];
+		if (strcmp(name + 1, v->name) != 0)
+			continue;
+		if (d->ret && v->param)
+			return as_entry(a, n);
+		if (d->ret) {
+			*why = arena_printf(a, "local '%s' has no value at the return of %s", v->name,
+					    fn->name);
+			return TYPE_UNKNOWN;
+		}
+		if (tv_is_pretty(n))
+			return tv_pretty(a, v->type, n, why);
+		/* At entry, before the prologue, unoptimized code's parameters are
+		 * not yet where DWARF says (their stack slots): the calling
+		 * convention says where they are. */
+		int k = 0;
+		while (k < fn->nparams && strcmp(fn->params[k].name, v->name) != 0)
+			k++;
+		struct tv_access *acc = d->site->offset == 0 && v->param && k < fn->nparams &&
+			v->loc.kind == TI_LOC_MEM ? param_access(a, fn, k, n, why)
+						  : dwarf_access(a, v, n, why);
+		if (!acc)
+			return TYPE_UNKNOWN;
+		n->u.tgt.access = acc;
+		return TYPE_LONG;
+	}
+	if (d->site) {
+		*why = arena_printf(a, "%s has no parameter or local '%s' in scope at %s:%d",
+				    fn->name, name + 1, d->site->file, d->site->line);
+		return TYPE_UNKNOWN;
 	}
 	for (int i = 0; i < fn->nparams; i++) {
 		if (strcmp(name + 1, fn->params[i].name) != 0)

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -27,8 +28,20 @@
 #include "arena.h"
 #include "typeinfo/ti_int.h"
 
+/* libbpf's own notes ("failed to find '.BTF' ELF section" for a module
+ * built without BTF) are not errors here: a caller that needs the types
+ * says what is missing in its own words. */
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
 struct ti *ti_open(struct arena *a, const char *release, bool running, const char *cache_dir)
 {
+	libbpf_set_print(quiet_libbpf);
 	struct ti *ti = arena_alloc(a, sizeof(*ti));
 	ti->arena = a;
 	ti->release = arena_strdup(a, release);

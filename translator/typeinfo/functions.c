@@ -80,37 +80,6 @@ static struct ti_function *collect(struct ti *ti, const struct ti_unit *u, uint3
 	return fns;
 }
 
-/* The .ko of module `module` (underscores and dashes alike, as the
- * kernel names modules) from modules.dep, or NULL. */
-static const char *module_file(struct ti *ti, const char *module)
-{
-	const char *dir = arena_printf(ti->arena, "/lib/modules/%s", ti->release);
-	FILE *f = fopen(arena_printf(ti->arena, "%s/modules.dep", dir), "r");
-	if (!f)
-		return NULL;
-	char line[4096];
-	const char *found = NULL;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		*colon = '\0';
-		const char *base = strrchr(line, '/');
-		base = base ? base + 1 : line;
-		size_t i = 0;
-		for (; module[i] && base[i]; i++) {
-			char a = module[i] == '-' ? '_' : module[i];
-			char b = base[i] == '-' ? '_' : base[i];
-			if (a != b)
-				break;
-		}
-		if (!module[i] && strncmp(base + i, ".ko", 3) == 0)
-			found = arena_printf(ti->arena, "%s/%s", dir, line);
-	}
-	fclose(f);
-	return found;
-}
-
 const struct ti_function *ti_functions(struct ti *ti, const char *module, int *n,
 					const char **why)
 {
@@ -137,7 +106,7 @@ const struct ti_function *ti_functions(struct ti *ti, const char *module, int *n
 	m->module = arena_strdup(ti->arena, module);
 	m->next = ti->module_fns;
 	ti->module_fns = m;
-	const char *path = module_file(ti, module);
+	const char *path = ti_module_file(ti, module);
 	const struct ti_unit *u = ti_load(ti) ? ti_module_unit(ti, module, path) : NULL;
 	if (u)
 		m->fns = collect(ti, u, btf__type_cnt(ti->vmlinux.btf), &m->n);

@@ -889,45 +889,6 @@ static struct ti_ksyms *vmlinux_table(struct ti *ti)
 
 /* ---- modules ---- */
 
-/* A .ko file's name is its module's, but for '-' where lsmod has '_'
- * ("hid-generic.ko" is hid_generic). */
-static bool names_module(const char *file, size_t len, const char *module)
-{
-	size_t i = 0;
-	for (; i < len && module[i]; i++)
-		if (file[i] != module[i] && !(file[i] == '-' && module[i] == '_'))
-			return false;
-	return i == len && !module[i];
-}
-
-/* The .ko of module `module`, from /lib/modules/REL/modules.dep
- * ("kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko ..."), or NULL. */
-static const char *module_path(struct ti *ti, const char *module)
-{
-	const char *dir = arena_printf(ti->arena, "/lib/modules/%s", ti->release);
-	FILE *f = fopen(arena_printf(ti->arena, "%s/modules.dep", dir), "r");
-	char *line = NULL, *found = NULL;
-	size_t cap = 0;
-	if (!f)
-		return NULL;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char *colon = strchr(line, ':'), *base;
-		if (!colon)
-			continue;
-		*colon = '\0';
-		base = strrchr(line, '/');
-		base = base ? base + 1 : line;
-		/* Compressed modules (.ko.xz) libelf cannot read: not found. */
-		size_t len = strlen(base);
-		if (len > 3 && strcmp(base + len - 3, ".ko") == 0 &&
-		    names_module(base, len - 3, module))
-			found = arena_printf(ti->arena, "%s/%s", dir, line);
-	}
-	free(line);
-	fclose(f);
-	return found;
-}
-
 /* Where each pointer stored in section `sec` points, as a key
  * (section << 40 | offset), sorted, in s's arena; *n of them. */
 static uint64_t *pointed_to(const struct ti_ko *k, size_t sec, struct syms *s, size_t *n)
@@ -1009,7 +970,7 @@ static bool read_ko(struct ti_ko *k, struct syms *s)
 static struct ti_ksyms *load_module(struct ti *ti, const char *module, struct arena *scratch)
 {
 	struct ti_ksyms *t = NULL;
-	const char *path = module_path(ti, module), *why = NULL;
+	const char *path = ti_module_file(ti, module), *why = NULL;
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	elf_version(EV_CURRENT);
 	struct ti_ko k = { .e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL };

@@ -12,6 +12,7 @@
 
 struct btf;
 struct ti_ksyms;                /* ksyms.c */
+struct ti_dwarf;                /* dwarf.c */
 
 struct ti_unit {
 	struct ti *ti;
@@ -64,6 +65,11 @@ struct ti {
 	struct ti_ksyms *ksyms;
 	struct ti_ksyms **mod_ksyms;
 	int nmod_ksyms;
+	/* debug information opened so far (dwarf.c) */
+	struct ti_dwarf *dwarf;
+	/* modules given by path (ti_set_module_file) */
+	const char **file_modules, **file_paths;
+	int nfile_modules;
 };
 
 /* ---- btf.c ---- */

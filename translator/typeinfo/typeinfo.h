@@ -60,6 +60,8 @@ struct ti_param {
 	struct ti_type type;        /* unit NULL: not loaded yet (a module's
 				       tracepoint from the cache: ti_tracepoint_typed) */
 	const char *type_name;      /* as -L prints it, when known without type */
+	bool absent;                /* no value here (DWARF: optimized out):
+				       $$vars prints it as name=? */
 };
 
 /* One tracepoint of the kernel or a module. */
@@ -154,6 +156,71 @@ const char *const *ti_module_functions(struct ti *ti, const char *module, int *n
 /* Every function BTF knows in vmlinux (BTF_KIND_FUNC), sorted, each name
  * once; NULL with *n 0 when there is no BTF (ti_error). */
 const char *const *ti_btf_functions(struct ti *ti, int *n);
+
+/* ---- DWARF (typeinfo/dwarf.c): what BTF cannot say ---- */
+
+/* Where a variable is at one address (x86-64 DWARF register numbers:
+ * 0 ax, 1 dx, 2 cx, 3 bx, 4 si, 5 di, 6 bp, 7 sp, 8-15 r8-r15). */
+struct ti_dw_loc {
+	enum {
+		TI_LOC_NONE,     /* not readable here: why says so */
+		TI_LOC_REG,      /* its value is register reg + offset */
+		TI_LOC_MEM,      /* it lives at address register reg + offset */
+		TI_LOC_CONST,    /* its value is offset */
+	} kind;
+	int reg;
+	int64_t offset;
+	const char *why;
+};
+
+/* A parameter or local variable in scope at a site. */
+struct ti_dw_var {
+	const char *name;
+	struct ti_type type;
+	bool param;
+	struct ti_dw_loc loc;
+};
+
+/* A function with code, as the DWARF describes it. */
+struct ti_dw_function {
+	const char *name;           /* as the source names it */
+	const char *symbol;         /* the symbol at its code: the name, or a
+				       clone's (NAME.constprop.0) */
+	const char *file;           /* the source file, as the compiler was given it */
+	int line;                   /* where it is declared */
+	uint64_t low, high;         /* its code, in the DWARF file's addresses */
+	uint64_t die;               /* its DIE */
+};
+
+/* A probe address in a function, and what is visible there. */
+struct ti_dw_site {
+	struct ti_function fn;      /* name, return type, parameters */
+	const char *file;
+	int line;                   /* the statement's, or the declaration's */
+	uint64_t offset;            /* from the function's start */
+	int nvars;
+	const struct ti_dw_var *vars;   /* parameters first, then the locals in
+					   scope there, innermost first */
+};
+
+/* The file with vmlinux's (module NULL) or a module's DWARF, or NULL with
+ * *why (may be NULL). */
+const char *ti_dwarf_path(struct ti *ti, const char *module, const char **why);
+/* Every function with code, sorted by name; NULL with *n 0 and *why. */
+const struct ti_dw_function *ti_dwarf_functions(struct ti *ti, const char *module, int *n,
+						const char **why);
+/* The site at f's entry (line 0) or at the first statement of `line` in
+ * f; false with *why (no code at that line: the nearest lines that have
+ * some). */
+bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_function *f, int line,
+		   struct ti_dw_site *out, const char **why);
+
+/* Module `module` is the file at `path` (module("/path/to/x.ko")), not
+ * the one in /lib/modules. */
+void ti_set_module_file(struct ti *ti, const char *module, const char *path);
+/* The .ko of a module: as set, else from /lib/modules/REL/modules.dep
+ * (dashes and underscores alike); NULL when not found. */
+const char *ti_module_file(struct ti *ti, const char *module);
 
 /* The struct, union or typedef of that name in vmlinux ("struct
  * task_struct", "union x", "pid_t", or a bare name looked up in that

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The module kf_dwarf_module probes through its DWARF (kbuild builds it
+ * with -g, as the test kernel's config asks): a write of N bytes to
+ * /proc/kf_dwarf_module_kmod sums a two-node list with scale N.
+ *
+ * dw_sum is built without optimization: its locals live in its stack
+ * frame (reached through the CFA), and each source line has a statement
+ * of its own.  At -O2 GCC marks line 25's statement after the increment
+ * it stands for; dw_write stays optimized (registers, location lists). */
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/uaccess.h>
+
+struct dw_point {
+	int x, y;
+	unsigned int flag : 3;
+	const char *label;
+	struct dw_point *next;
+};
+
+static struct dw_point origin = { 1, 2, 5, "origin", NULL };
+static const char *dw_last_tag;
+
+noinline __attribute__((optimize("O0")))
+long dw_sum(struct dw_point *p, int scale, const char *tag)
+{
+	long total = 0;
+	int steps = 0;
+
+	while (p) {
+		total += (long)(p->x + p->y) * scale;
+		steps++;
+		p = p->next;
+	}
+	dw_last_tag = tag;
+	return total + steps;
+}
+EXPORT_SYMBOL_GPL(dw_sum);
+
+static noinline ssize_t dw_write(struct file *f, const char __user *buf, size_t len,
+				 loff_t *off)
+{
+	struct dw_point a = { 10, 20, 3, "a", &origin };
+	char tag[16] = "written";
+	int scale = len > 100 ? 100 : (int)len;
+
+	return dw_sum(&a, scale, tag) ? (ssize_t)len : -EINVAL;
+}
+
+static const struct proc_ops dw_ops = { .proc_write = dw_write };
+
+static int __init dw_init(void)
+{
+	return proc_create("kf_dwarf_module_kmod", 0200, NULL, &dw_ops) ? 0 : -ENOMEM;
+}
+
+static void __exit dw_exit(void)
+{
+	remove_proc_entry("kf_dwarf_module_kmod", NULL);
+}
+
+module_init(dw_init);
+module_exit(dw_exit);
+MODULE_LICENSE("GPL");
