@@ -7,7 +7,8 @@
  * -s MB the transport's _stp_bufsize), relays its output until the DONE
  * record, unloads it and exits with the script's status.  -L loads and
  * leaves it; -A (or stapio MODULE) later runs the session of a module
- * loaded that way; -d unloads.  Only root may do any of it for now: the
+ * loaded that way; -d unloads.  Kernel symbol addresses the module asks
+ * for (@var) go with its parameters (ksyms.c).  Only root may do any of it for now: the
  * stapusr/stapdev group rules of SPEC §6 are refused plainly.
  */
 #include "config.h"
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ksyms.h"
 #include "modload.h"
 #include "relay.h"
 
@@ -155,6 +157,24 @@ static int parse_options(int argc, char **argv, struct cli *cli)
 static int load_and_run(struct cli *cli, const char *path, int nparams, char **params)
 {
 	char *p = join_params(nparams, params, cli->buf_mb);
+	char *why;
+	char *ksyms = ksyms_params(path, &why);
+	if (why) {
+		fprintf(stderr, "staprun: %s\n", why);
+		free(p);
+		return 1;
+	}
+	if (ksyms) {
+		char *both = malloc(strlen(p) + strlen(ksyms) + 2);
+		if (!both) {
+			fputs("staprun: out of memory\n", stderr);
+			exit(1);
+		}
+		sprintf(both, "%s%s%s", p, *p ? " " : "", ksyms);
+		free(p);
+		free(ksyms);
+		p = both;
+	}
 
 	if (cli->mode == RUN && relay_mount_debugfs()) {
 		free(p);

@@ -79,6 +79,8 @@ struct elab {
 
 	struct elab_probe *probes, **probes_tail;
 	int nprobes;
+	const char **ksyms;           /* kernel symbols @var reads ("name", "mod:name") */
+	int nksyms, ksyms_cap;
 	long derive_steps;            /* alias expansion budget used */
 	bool derive_overflow;         /* the budget ran out (reported) */
 	struct elab_func **work;      /* functions reached, symbols not resolved */

@@ -291,6 +291,8 @@ static void finish(struct elab *e, struct elab_program *ep)
 {
 	ep->prog = e->prog;
 	ep->probes = e->probes;
+	ep->ksyms = e->ksyms;
+	ep->nksyms = e->nksyms;
 	int i = 0;
 	for (struct elab_probe *p = e->probes; p; p = p->next)
 		p->index = i++;

@@ -406,6 +406,24 @@ static void share_handlers(struct emit *E, const struct body_out *pb)
 		free(frame[i]);
 }
 
+/* The kernel symbols @var reads: their names in section .stap_ksyms, in
+ * order, which staprun looks up in /proc/kallsyms and passes back as the
+ * module parameter _stp_ksym (the addresses, in the same order). */
+static void write_ksyms(struct emit *E, FILE *out)
+{
+	const struct elab_program *ep = E->ep;
+	if (!ep->nksyms)
+		return;
+	fprintf(out, "static unsigned long _stp_ksym[%d];\nstatic int _stp_nksym;\n"
+		"module_param_array_named(_stp_ksym, _stp_ksym, ulong, &_stp_nksym, 0400);\n"
+		"static const char _stp_ksym_names[] __attribute__((section(\".stap_ksyms\"), "
+		"used)) =", ep->nksyms);
+	for (int i = 0; i < ep->nksyms; i++)
+		fprintf(out, "\n\t%s \"\\0\"",
+			emit_cstr(E->arena, ep->ksyms[i], strlen(ep->ksyms[i])));
+	fputs(";\n\n", out);
+}
+
 int emit_module(FILE *out, const struct session *s, const struct elab_program *ep,
 		const char *module_name)
 {
@@ -423,6 +441,7 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 	if (E.errors == 0) {
 		write_head(&E, out);
 		emit_tables_globals(&E, out);
+		write_ksyms(&E, out);
 		write_frames(&E, out, fb, pb);
 		for (i = 0; i < E.nfuncs; i++)
 			fprintf(out, "static void %s(struct context *c);\n", E.funcs[i].cname);

@@ -533,10 +533,10 @@ static struct val expr(struct emit *E, const struct node *n, bool used)
 	case ND_CALL: return emit_call(E, n);
 	case ND_PRINT: return emit_print(E, n);
 	case ND_STAT_OP: return emit_stat_op(E, n);
-	case ND_TARGET: case ND_CAST:
+	case ND_TARGET: case ND_CAST: case ND_ATVAR:
 		return emit_tvar(E, n);
 	case ND_ENTRY: return entry(E, n);
-	case ND_ATVAR: case ND_AUTOCAST:
+	case ND_AUTOCAST:
 	case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER:
 		emit_unsupported(E, n, "a target variable or @-operator");
 		return stable("0");

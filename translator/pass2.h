@@ -139,6 +139,10 @@ struct elab_program {
 	struct stap_embedded **embeds;
 	int nembeds;
 	int tapset_files;             /* tapset files parsed */
+	const char **ksyms;           /* kernel symbols whose addresses staprun
+					 gives the module at load time (@var):
+					 "name" (vmlinux) or "module:name" */
+	int nksyms;
 };
 
 /* Elaborate prog (from pass1_run with p1).  Returns 0 and sets *out, or 1

@@ -266,6 +266,66 @@ static void res_cast(struct scope *sc, struct node **np)
 	n->type = TYPE_LONG;
 }
 
+/* The index of kernel symbol `sym` in the module's address table. */
+static int ksym_index(struct elab *e, const char *sym)
+{
+	for (int i = 0; i < e->nksyms; i++)
+		if (strcmp(e->ksyms[i], sym) == 0)
+			return i;
+	if (e->nksyms == e->ksyms_cap) {
+		size_t old = (size_t)e->ksyms_cap * sizeof(*e->ksyms);
+		e->ksyms_cap = e->ksyms_cap ? 2 * e->ksyms_cap : 8;
+		e->ksyms = arena_realloc(e->arena, e->ksyms, old,
+					 (size_t)e->ksyms_cap * sizeof(*e->ksyms));
+	}
+	e->ksyms[e->nksyms] = arena_strdup(e->arena, sym);
+	return e->nksyms++;
+}
+
+/* @var("name[@file]"[, "module"]): a global or static variable, typed
+ * from DWARF (BTF describes no variables but per-CPU ones); its address
+ * is the symbol's, which staprun reads from /proc/kallsyms when it loads
+ * the module (the translator never knows where the kernel put it). */
+static void res_atvar(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+	struct elab *e = sc->e;
+	const char *module = n->u.tgt.module, *why = NULL;
+	for (struct target_comp *c = n->u.tgt.comps; c; c = c->next)
+		if (c->kind == COMP_INDEX)
+			res_expr(sc, &c->index, USE_READ);
+	char *name = arena_strdup(e->arena, n->u.tgt.name);
+	char *file = strchr(name, '@');
+	if (file)
+		*file++ = '\0';
+	if (module && strchr(module, '/') &&
+	    !(module = ti_module_from_path(e->ti, module, &why))) {
+		unavailable(sc, np, why);
+		return;
+	}
+	if (module && strcmp(module, "kernel") == 0)
+		module = NULL;
+	if (tv_is_pretty(n)) {
+		unavailable(sc, np, "@var(...)$ is not supported: print its members");
+		return;
+	}
+	struct ti_type t;
+	if (!ti_dwarf_global(e->ti, module, name, file, &t, &why)) {
+		unavailable(sc, np, arena_printf(e->arena, "@var(\"%s\"): %s (the kernel's BTF "
+						 "has no types for global variables)",
+						 n->u.tgt.name, why));
+		return;
+	}
+	int k = ksym_index(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
+	n->u.tgt.access = tv_build(e->arena, arena_printf(e->arena, "(int64_t)_stp_ksym[%d]", k),
+				   t, true, n->u.tgt.comps, n->u.tgt.addr_of, &why);
+	if (!n->u.tgt.access) {
+		unavailable(sc, np, why);
+		return;
+	}
+	n->type = TYPE_LONG;
+}
+
 /* $var, @cast, @var, ->: need a probe whose family has target variables
  * or kernel type information. */
 static void res_target(struct scope *sc, struct node **np)
@@ -282,7 +342,7 @@ static void res_target(struct scope *sc, struct node **np)
 		return;
 	}
 	if (n->kind == ND_ATVAR) {
-		unavailable(sc, np, "kernel variables are not available yet");
+		res_atvar(sc, np);
 		return;
 	}
 	if (sc->fn) {

@@ -19,7 +19,7 @@ struct dw_point {
 };
 
 static struct dw_point origin = { 1, 2, 5, "origin", NULL };
-static const char *dw_last_tag;
+const char *dw_last_tag;          /* global: GCC drops a write-only static */
 
 noinline __attribute__((optimize("O0")))
 long dw_sum(struct dw_point *p, int scale, const char *tag)

@@ -38,8 +38,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,19 +348,6 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 
 /* ---- from DWARF ---- */
 
-/* A source file pattern matches the file's whole name or any tail of it
- * after a '/' ("*@fs/open.c" matches "/build/linux/fs/open.c"), its `*`
- * as the shell's (a file name has dots). */
-static bool file_matches(const char *pattern, const char *file)
-{
-	if (fnmatch(pattern, file, 0) == 0)
-		return true;
-	for (const char *s = strchr(file, '/'); s; s = strchr(s + 1, '/'))
-		if (fnmatch(pattern, s + 1, 0) == 0)
-			return true;
-	return false;
-}
-
 /* Split "FUNC[@FILE[:LINE]]"; false after an error. */
 static bool split_pattern(struct pp_request *req, const char *what, const char *pattern,
 			  const char **fn, const char **file, int *line)
@@ -428,7 +413,7 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 	const char *last_why = NULL;
 	for (int i = 0; i < n; i++) {
 		const struct ti_dw_function *f = &fns[i];
-		if (!pp_glob(fn_pat, f->name) || (file_pat && !file_matches(file_pat, f->file)))
+		if (!pp_glob(fn_pat, f->name) || (file_pat && !ti_file_matches(file_pat, f->file)))
 			continue;
 		const char *detail = NULL;
 		enum ti_fn_status st = ti_function_status(req->ti, module, f->symbol, &detail);
@@ -476,32 +461,6 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 		    last_why ? last_why : "");
 }
 
-/* module("/path/to/m.ko"): the module is that file (not the one in
- * /lib/modules), named as the kernel will name it. */
-static const char *module_from_path(struct pp_request *req, const char *path)
-{
-	char *real = realpath(path, NULL);
-	if (!real) {
-		pp_error(req, "module(\"%s\"): %s", path, strerror(errno));
-		return NULL;
-	}
-	const char *base = strrchr(real, '/') + 1;
-	size_t len = strlen(base);
-	if (len <= 3 || strcmp(base + len - 3, ".ko") != 0) {
-		pp_error(req, "module(\"%s\"): a module file ends in .ko", path);
-		free(real);
-		return NULL;
-	}
-	char *name = arena_strdup(req->arena, base);
-	name[len - 3] = '\0';
-	for (char *c = name; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	ti_set_module_file(req->ti, name, real);
-	free(real);
-	return name;
-}
-
 /* Whether a module's functions come from its DWARF: when it has no BTF
  * (an out-of-tree module built without pahole) but has DWARF. */
 static bool module_needs_dwarf(struct pp_request *req, const char *module)
@@ -530,9 +489,13 @@ static void resolve(struct pp_request *req)
 	if (!name)
 		return;
 	if (module && strchr(module, '/')) {
-		module = module_from_path(req, module);
-		if (!module)
+		const char *why = NULL;
+		const char *path = module;
+		module = ti_module_from_path(req->ti, path, &why);
+		if (!module) {
+			pp_error(req, "module(\"%s\"): %s", path, why);
 			return;
+		}
 	} else if (module && (!*module || strpbrk(module, "*?"))) {
 		pp_error(req, "module(\"%s\"): name one module, as lsmod shows it, or its "
 			 ".ko file by path", module);

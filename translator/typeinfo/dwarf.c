@@ -36,6 +36,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -856,4 +857,49 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
 	out->vars = vs.v;
 	out->nvars = vs.n;
 	return true;
+}
+
+/* ---- global variables ---- */
+
+bool ti_dwarf_global(struct ti *ti, const char *module, const char *name, const char *file,
+		     struct ti_type *type, const char **why)
+{
+	struct ti_dwarf *d = get(ti, module);
+	if (!d->path) {
+		*why = d->error;
+		return false;
+	}
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, v;
+		bool ok = dwarf_offdie(d->dw, off + hsize, &cu) && dwarf_child(&cu, &v) == 0;
+		off = next;
+		/* a CU's own variables with storage (not a declaration of
+		 * another file's) */
+		while (ok) {
+			Dwarf_Attribute a;
+			const char *vn, *vf;
+			if (dwarf_tag(&v) == DW_TAG_variable && (vn = attr_string(&v, DW_AT_name)) &&
+			    strcmp(vn, name) == 0 && dwarf_attr(&v, DW_AT_location, &a) &&
+			    (!file || ((vf = dwarf_decl_file(&v)) && ti_file_matches(file, vf)))) {
+				*type = type_of_var(d, &v);
+				return true;
+			}
+			ok = dwarf_siblingof(&v, &v) == 0;
+		}
+	}
+	*why = arena_printf(ti->arena, "no global variable '%s'%s%s in %s", name,
+			    file ? " in " : "", file ? file : "", d->path);
+	return false;
+}
+
+bool ti_file_matches(const char *pattern, const char *file)
+{
+	if (fnmatch(pattern, file, 0) == 0)
+		return true;
+	for (const char *s = strchr(file, '/'); s; s = strchr(s + 1, '/'))
+		if (fnmatch(pattern, s + 1, 0) == 0)
+			return true;
+	return false;
 }

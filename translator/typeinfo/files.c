@@ -62,6 +62,30 @@ void ti_set_module_file(struct ti *ti, const char *module, const char *path)
 	ti->file_paths[ti->nfile_modules++] = arena_strdup(ti->arena, path);
 }
 
+const char *ti_module_from_path(struct ti *ti, const char *path, const char **why)
+{
+	char *real = realpath(path, NULL);
+	if (!real) {
+		*why = arena_printf(ti->arena, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	const char *base = strrchr(real, '/') + 1;
+	size_t len = strlen(base);
+	if (len <= 3 || strcmp(base + len - 3, ".ko") != 0) {
+		*why = arena_printf(ti->arena, "%s: a module file ends in .ko", path);
+		free(real);
+		return NULL;
+	}
+	char *name = arena_strdup(ti->arena, base);
+	name[len - 3] = '\0';
+	for (char *c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	ti_set_module_file(ti, name, real);
+	free(real);
+	return name;
+}
+
 /* A .ko file's name is its module's, but for '-' where lsmod has '_'
  * ("hid-generic.ko" is hid_generic): the two are alike either way. */
 static bool names_module(const char *file, size_t len, const char *module)

@@ -215,9 +215,23 @@ const struct ti_dw_function *ti_dwarf_functions(struct ti *ti, const char *modul
 bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_function *f, int line,
 		   struct ti_dw_site *out, const char **why);
 
+/* The global or file-static variable `name` (in a source file matching
+ * `file`, NULL: any) that vmlinux's or a module's DWARF describes: its
+ * type; false with *why. */
+bool ti_dwarf_global(struct ti *ti, const char *module, const char *name, const char *file,
+		     struct ti_type *type, const char **why);
+/* A source file pattern matches the file's whole name or any tail of it
+ * after a '/' ("fs/open.c" matches "/build/linux/fs/open.c"), `*` as the
+ * shell's. */
+bool ti_file_matches(const char *pattern, const char *file);
+
 /* Module `module` is the file at `path` (module("/path/to/x.ko")), not
  * the one in /lib/modules. */
 void ti_set_module_file(struct ti *ti, const char *module, const char *path);
+/* module("/path/to/m-x.ko"): the module that file is, named as the kernel
+ * will name it ("m_x"), remembered with ti_set_module_file; NULL with *why
+ * when the file cannot be read or is not a .ko. */
+const char *ti_module_from_path(struct ti *ti, const char *path, const char **why);
 /* The .ko of a module: as set, else from /lib/modules/REL/modules.dep
  * (dashes and underscores alike); NULL when not found. */
 const char *ti_module_file(struct ti *ti, const char *module);
