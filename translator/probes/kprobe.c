@@ -825,14 +825,6 @@ static void *entry_half(struct arena *a, const struct elab_probe *p, const char 
 
 /* ---- pass 3 ---- */
 
-static int index_of(const struct pp_table_req *e, const struct elab_probe *p)
-{
-	for (int k = 0; k < e->n; k++)
-		if (e->probes[k] == p)
-			return e->index[k];
-	return -1;
-}
-
 static const char *emit(struct pp_table_req *e)
 {
 	fputs("static const struct stp_kprobe_probe stp_kprobe_probe[] = {\n", e->out);
@@ -842,7 +834,8 @@ static const char *emit(struct pp_table_req *e)
 		const struct kp_data *d = p->data;
 		if (p->entry_of)
 			continue;      /* an entry half runs from its .return probe's entry */
-		int half = p->entry_half ? index_of(e, p->entry_half) : -1;
+		/* stp_probes[] is in elab_program order, which ->index is */
+		int half = p->entry_half ? p->entry_half->index : -1;
 		const char *sym = d->form == KP_ABSOLUTE ? NULL
 			: d->module ? arena_printf(e->arena, "%s:%s", d->module, d->name) : d->name;
 		fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
