@@ -5,8 +5,9 @@
  *
  * dw_sum is built without optimization: its locals live in its stack
  * frame (reached through the CFA), and each source line has a statement
- * of its own.  At -O2 GCC marks line 25's statement after the increment
- * it stands for; dw_write stays optimized (registers, location lists). */
+ * of its own (at -O2 GCC marks the statement of steps++ after the increment
+ * it stands for); dw_write stays optimized (registers, location lists, an
+ * inlined dw_clamp). */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/uaccess.h>
@@ -37,12 +38,20 @@ long dw_sum(struct dw_point *p, int scale, const char *tag)
 }
 EXPORT_SYMBOL_GPL(dw_sum);
 
+size_t dw_seen_len;               /* gives the inlined dw_clamp code of its own */
+
+static __always_inline int dw_clamp(size_t len, int limit)
+{
+	WRITE_ONCE(dw_seen_len, len);
+	return len > limit ? limit : (int)len;
+}
+
 static noinline ssize_t dw_write(struct file *f, const char __user *buf, size_t len,
 				 loff_t *off)
 {
 	struct dw_point a = { 10, 20, 3, "a", &origin };
 	char tag[16] = "written";
-	int scale = len > 100 ? 100 : (int)len;
+	int scale = dw_clamp(len, 100);
 
 	return dw_sum(&a, scale, tag) ? (ssize_t)len : -EINVAL;
 }

@@ -107,7 +107,7 @@ struct kp_point {
 	enum kp_form form;
 	int fn_arg;                  /* component with the function name, or -1 */
 	int module_arg;              /* component with the module name, or -1 */
-	bool ret, exported, inline_, absolute, statement;
+	bool ret, call, exported, inline_, absolute, statement;
 	int64_t maxactive;
 };
 
@@ -131,6 +131,8 @@ static void read_point(const struct pp_request *req, struct kp_point *kp)
 			kp->exported = true;
 		else if (strcmp(c->name, "inline") == 0)
 			kp->inline_ = true;
+		else if (strcmp(c->name, "call") == 0)
+			kp->call = true;
 		else if (strcmp(c->name, "absolute") == 0)
 			kp->absolute = true;
 		else if (strcmp(c->name, "statement") == 0 && c->arg) {
@@ -396,11 +398,6 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 		pp_error(req, "%s(\"%s\"): name the line, FUNCTION@FILE:LINE", what, pattern);
 		return;
 	}
-	if (kp->inline_) {
-		pp_error(req, "%s(\"%s\").inline: inlined instances are not supported yet", what,
-			 pattern);
-		return;
-	}
 	int n;
 	const struct ti_dw_function *fns = ti_dwarf_functions(req->ti, module, &n, &why);
 	if (!n) {
@@ -411,10 +408,17 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 	bool wild = strpbrk(fn_pat, "*?[") || (file_pat && strpbrk(file_pat, "*?["));
 	int found = 0, skipped = 0;
 	const char *last_why = NULL;
+	int inlined_only = 0;
 	for (int i = 0; i < n; i++) {
 		const struct ti_dw_function *f = &fns[i];
 		if (!pp_glob(fn_pat, f->name) || (file_pat && !ti_file_matches(file_pat, f->file)))
 			continue;
+		/* .function is both, .call the out-of-line code, .inline the
+		 * inlined instances; a return or a line needs out-of-line code */
+		if (f->inlined ? kp->call || kp->ret || kp->statement : kp->inline_) {
+			inlined_only += f->inlined;
+			continue;
+		}
 		const char *detail = NULL;
 		enum ti_fn_status st = ti_function_status(req->ti, module, f->symbol, &detail);
 		if (st != TI_FN_PROBEABLE && st != TI_FN_UNKNOWN && st != TI_FN_CLONE_ONLY &&
@@ -456,6 +460,9 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 		pp_error(req, "%s(\"%s\"): %s", what, pattern, last_why);
 		return;
 	}
+	if (inlined_only && !last_why)
+		last_why = kp->ret ? "only inlined instances match, and they have no return"
+				   : "only inlined instances match";
 	pp_no_match(req, "no function matches %s(\"%s\") in %s%s%s", what, pattern,
 		    ti_dwarf_path(req->ti, module, NULL), last_why ? ": " : "",
 		    last_why ? last_why : "");
@@ -503,7 +510,8 @@ static void resolve(struct pp_request *req)
 	}
 	if (kp.form == KP_SYMBOL)
 		resolve_symbol(req, &kp, module, name);
-	else if (kp.statement || strchr(name, '@') || module_needs_dwarf(req, module))
+	else if (kp.statement || strchr(name, '@') || module_needs_dwarf(req, module) ||
+		 (kp.inline_ && ti_dwarf_path(req->ti, module, NULL)))
 		resolve_dwarf(req, &kp, module, name);
 	else
 		resolve_function(req, &kp, module, name);
@@ -779,9 +787,9 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 		int k = 0;
 		while (k < fn->nparams && strcmp(fn->params[k].name, v->name) != 0)
 			k++;
-		struct tv_access *acc = d->site->offset == 0 && v->param && k < fn->nparams &&
-			v->loc.kind == TI_LOC_MEM ? param_access(a, fn, k, n, why)
-						  : dwarf_access(a, v, n, why);
+		struct tv_access *acc = d->site->offset == 0 && !d->site->inlined && v->param &&
+			k < fn->nparams && v->loc.kind == TI_LOC_MEM ? param_access(a, fn, k, n, why)
+								     : dwarf_access(a, v, n, why);
 		if (!acc)
 			return TYPE_UNKNOWN;
 		n->u.tgt.access = acc;

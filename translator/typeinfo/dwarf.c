@@ -207,6 +207,52 @@ struct fn_walk {
 	size_t cap;
 };
 
+static struct ti_dw_function *new_function(struct fn_walk *w, Dwarf_Die *die, const char *name)
+{
+	struct ti_dwarf *d = w->d;
+	if ((size_t)d->nfns == w->cap) {
+		size_t old = w->cap * sizeof(*d->fns);
+		w->cap = w->cap ? 2 * w->cap : 64;
+		d->fns = arena_realloc(w->ti->arena, d->fns, old, w->cap * sizeof(*d->fns));
+	}
+	struct ti_dw_function *f = &d->fns[d->nfns++];
+	memset(f, 0, sizeof(*f));
+	f->name = arena_strdup(w->ti->arena, name);
+	const char *file = dwarf_decl_file(die);
+	f->file = arena_strdup(w->ti->arena, file ? file : "??");
+	int line = 0;
+	dwarf_decl_line(die, &line);
+	f->line = line;
+	f->die = dwarf_dieoffset(die);
+	return f;
+}
+
+/* The instances inlined anywhere inside DIE `scope` of the out-of-line
+ * function `outer` (a copy: new_function may move the table). */
+static void add_inlined(struct fn_walk *w, Dwarf_Die *scope, struct ti_dw_function outer)
+{
+	Dwarf_Die c;
+	if (dwarf_child(scope, &c) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&c);
+		Dwarf_Addr entry;
+		const char *name;
+		if (tag == DW_TAG_inlined_subroutine && (name = attr_string(&c, DW_AT_name)) &&
+		    dwarf_entrypc(&c, &entry) == 0) {
+			struct ti_dw_function *f = new_function(w, &c, name);
+			f->low = entry;
+			f->high = entry + 1;
+			f->inlined = true;
+			f->symbol = outer.symbol;
+			f->base = outer.low;
+			f->container = outer.die;
+		}
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block)
+			add_inlined(w, &c, outer);
+	} while (dwarf_siblingof(&c, &c) == 0);
+}
+
 static int add_function(Dwarf_Die *die, void *arg)
 {
 	struct fn_walk *w = arg;
@@ -216,26 +262,16 @@ static int add_function(Dwarf_Die *die, void *arg)
 	/* out-of-line code only: an abstract instance has no address */
 	if (!name || dwarf_lowpc(die, &low) != 0 || dwarf_highpc(die, &high) != 0)
 		return DWARF_CB_OK;
-	if ((size_t)d->nfns == w->cap) {
-		size_t old = w->cap * sizeof(*d->fns);
-		w->cap = w->cap ? 2 * w->cap : 64;
-		d->fns = arena_realloc(w->ti->arena, d->fns, old, w->cap * sizeof(*d->fns));
-	}
-	struct ti_dw_function *f = &d->fns[d->nfns++];
-	f->name = arena_strdup(w->ti->arena, name);
-	const char *file = dwarf_decl_file(die);
-	f->file = arena_strdup(w->ti->arena, file ? file : "??");
-	int line = 0;
-	dwarf_decl_line(die, &line);
-	f->line = line;
-	f->low = low;
+	struct ti_dw_function *f = new_function(w, die, name);
+	f->low = f->base = low;
 	f->high = high;
-	f->die = dwarf_dieoffset(die);
+	f->container = f->die;
 	/* The symbol at the code: NAME, or the clone the compiler made of it
 	 * (NAME.constprop.0), whose own DIE says where its arguments are. */
 	GElf_Sym sym;
 	const char *s = dwfl_module_addrsym(d->mod, low + d->bias, &sym, NULL);
 	f->symbol = s && sym.st_value == low + d->bias ? arena_strdup(w->ti->arena, s) : f->name;
+	add_inlined(w, die, *f);
 	return DWARF_CB_OK;
 }
 
@@ -702,13 +738,26 @@ static struct ti_dw_loc locate(struct ti *ti, struct ti_dwarf *d, Dwarf_Die *var
 	}
 	if (!dwarf_attr(var, DW_AT_location, &a))
 		return no_loc("it has no location (optimized out)");
-	int k = dwarf_getlocation_addr(&a, pc, &ops, &n, 1);
-	if (k == 0)
-		return no_loc("it has no location at this address (optimized out "
-			      "here)");
-	if (k < 0)
+	/* The range holding pc; else an empty range starting at pc, which is
+	 * how GCC's location views say "here, between these two views" (an
+	 * inlined instance's arguments at its entry). */
+	Dwarf_Addr base, start, end;
+	Dwarf_Op *at_pc = NULL;
+	size_t n_at_pc = 0;
+	ptrdiff_t off = 0;
+	while ((off = dwarf_getlocations(&a, off, &base, &start, &end, &ops, &n)) > 0) {
+		if (start <= pc && pc < end)
+			return decode(ti, d, ops, n, pc, fn);
+		if (start == pc && end == pc && !at_pc) {
+			at_pc = ops;
+			n_at_pc = n;
+		}
+	}
+	if (off < 0)
 		return no_loc("its location cannot be read");
-	return decode(ti, d, ops, n, pc, fn);
+	if (at_pc)
+		return decode(ti, d, at_pc, n_at_pc, pc, fn);
+	return no_loc("it has no location at this address (optimized out here)");
 }
 
 /* ---- sites ---- */
@@ -804,13 +853,19 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
 		   struct ti_dw_site *out, const char **why)
 {
 	struct ti_dwarf *d = get(ti, module);
-	Dwarf_Die fn, cu;
+	Dwarf_Die fn, outer, cu;
 	memset(out, 0, sizeof(*out));
-	if (!d->path || !dwarf_offdie(d->dw, f->die, &fn) || !dwarf_diecu(&fn, &cu, NULL, NULL)) {
+	if (!d->path || !dwarf_offdie(d->dw, f->die, &fn) ||
+	    !dwarf_offdie(d->dw, f->container, &outer) || !dwarf_diecu(&fn, &cu, NULL, NULL)) {
 		*why = d->error ? d->error : "its DWARF cannot be read again";
 		return false;
 	}
 	Dwarf_Addr pc = f->low;
+	if (line > 0 && f->inlined) {
+		*why = arena_printf(ti->arena, "a line of %s's instance inlined into %s: not "
+				    "supported", f->name, f->symbol);
+		return false;
+	}
 	if (line > 0) {
 		int near[2];
 		pc = line_addr(d, f, &cu, line, near);
@@ -829,7 +884,7 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
 	struct vars vs = { 0 };
 	/* the function's own parameters first, in order; then the variables
 	 * of every scope around pc, innermost first */
-	scope_vars(ti, d, &vs, &fn, pc, &fn, true);
+	scope_vars(ti, d, &vs, &fn, pc, &outer, true);
 	Dwarf_Die *scopes;
 	int ns = dwarf_getscopes(&cu, pc, &scopes), first = 0, end = -1;
 	/* f's own scopes: those between f and the outermost function inlined
@@ -841,7 +896,7 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
 			first = i + 1;
 	}
 	for (int i = first; i < end; i++)
-		scope_vars(ti, d, &vs, &scopes[i], pc, &fn, false);
+		scope_vars(ti, d, &vs, &scopes[i], pc, &outer, false);
 	if (ns > 0)
 		free(scopes);
 	out->fn.name = f->name;
@@ -853,7 +908,8 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
 	out->fn.copies = 1;
 	out->file = f->file;
 	out->line = line > 0 ? line : f->line;
-	out->offset = pc - f->low;
+	out->offset = pc - f->base;
+	out->inlined = f->inlined;
 	out->vars = vs.v;
 	out->nvars = vs.n;
 	return true;

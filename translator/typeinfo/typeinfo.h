@@ -188,8 +188,14 @@ struct ti_dw_function {
 				       clone's (NAME.constprop.0) */
 	const char *file;           /* the source file, as the compiler was given it */
 	int line;                   /* where it is declared */
-	uint64_t low, high;         /* its code, in the DWARF file's addresses */
+	uint64_t low, high;         /* its code, in the DWARF file's addresses;
+				       an inlined instance: low is its entry */
 	uint64_t die;               /* its DIE */
+	/* An instance inlined into another function: symbol, base and
+	 * container are that function's. */
+	bool inlined;
+	uint64_t base;              /* the address `symbol` stands for */
+	uint64_t container;         /* the out-of-line function's DIE */
 };
 
 /* A probe address in a function, and what is visible there. */
@@ -197,7 +203,9 @@ struct ti_dw_site {
 	struct ti_function fn;      /* name, return type, parameters */
 	const char *file;
 	int line;                   /* the statement's, or the declaration's */
-	uint64_t offset;            /* from the function's start */
+	uint64_t offset;            /* from the symbol's address */
+	bool inlined;               /* an inlined instance's entry: its
+				       parameters are where DWARF says */
 	int nvars;
 	const struct ti_dw_var *vars;   /* parameters first, then the locals in
 					   scope there, innermost first */
@@ -206,7 +214,8 @@ struct ti_dw_site {
 /* The file with vmlinux's (module NULL) or a module's DWARF, or NULL with
  * *why (may be NULL). */
 const char *ti_dwarf_path(struct ti *ti, const char *module, const char **why);
-/* Every function with code, sorted by name; NULL with *n 0 and *why. */
+/* Every function with code, out of line and inlined instances, sorted by
+ * name; NULL with *n 0 and *why. */
 const struct ti_dw_function *ti_dwarf_functions(struct ti *ti, const char *module, int *n,
 						const char **why);
 /* The site at f's entry (line 0) or at the first statement of `line` in
