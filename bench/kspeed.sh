@@ -81,7 +81,8 @@ die() { echo "kspeed: $*" >&2; exit 2; }
 
 # Our tools: a build dir argument, else the environment / lib.sh.
 if [ $# -gt 0 ] && [ -d "$1" ]; then
-	STAP=$1/translator/stap STAPRUN=$1/staprun/staprun STAPIO=$1/staprun/stapio
+	b=$(cd "$1" && pwd)   # absolute: the builds run in other directories
+	STAP=$b/translator/stap STAPRUN=$b/staprun/staprun STAPIO=$b/staprun/stapio
 	shift
 fi
 ours=$(find_stap "$top") || exit 2

@@ -8,8 +8,13 @@
  *
  * Which functions exist: BTF's out-of-line functions
  * (typeinfo/functions.c), `*` and `**` matching their names.  A pattern
- * with @file or @file:line, and .inline, need DWARF line tables and
- * inline instances, which BTF does not have: they are refused by name.
+ * with @FILE or @FILE:LINE, kernel/module(...).statement("F@FILE:LINE"),
+ * .inline, and every function of a module that has DWARF but no BTF go
+ * to the DWARF path instead (typeinfo/dwarf.c: the module's .ko built
+ * with -g, or the distro's -dbg files; module("/path/m.ko") names a
+ * module by its file): functions with their source lines, inlined
+ * instances, and the locals in scope at the probe address; without
+ * DWARF they are refused saying where it was looked for.
  * kprobe.function takes any symbol name (an assembly function, a compiler
  * clone such as finish_task_switch.isra.0): the kernel resolves it
  * when the module starts.  That is also what a kernel.function on a
@@ -22,6 +27,10 @@
  * a wildcard also skips notrace functions, which a name may still ask
  * for.  Without symbol facts the kernel decides
  * at start: a wildcard's refused functions are skipped then.
+ *
+ * Target variables from DWARF: each variable where its location says at
+ * the probe address (a register, the frame, a constant), but parameters
+ * at a function's entry, which follow the calling convention below.
  *
  * Target variables (kernel.function only): each parameter as $NAME,
  * where the x86-64 calling convention puts it at entry (registers rdi,
@@ -524,7 +533,8 @@ static void list_vars(FILE *out, const struct elab_probe *p)
 		return;
 	struct arena *a = arena_new();
 	for (int i = 0; d->site && i < d->site->nvars; i++)
-		fprintf(out, " $%s:%s", d->site->vars[i].name, ti_type_name(a, d->site->vars[i].type));
+		fprintf(out, " $%s:%s", d->site->vars[i].name,
+			ti_type_name(a, d->site->vars[i].type));
 	for (int i = 0; !d->site && i < d->fn->nparams; i++)
 		fprintf(out, " $%s:%s", d->fn->params[i].name,
 			ti_type_name(a, d->fn->params[i].type));
@@ -645,7 +655,8 @@ static struct tv_access *dwarf_access(struct arena *a, const struct ti_dw_var *v
 		return NULL;
 	}
 	if (l->kind == TI_LOC_CONST)
-		return tv_build(a, arena_printf(a, "%s%lldLL", tv_widen(v->type), (long long)l->offset),
+		return tv_build(a, arena_printf(a, "%s%lldLL", tv_widen(v->type),
+						(long long)l->offset),
 				v->type, false, comps, n->u.tgt.addr_of, why);
 	if (l->reg < 0 || l->reg >= (int)(sizeof(dw_reg) / sizeof(dw_reg[0]))) {
 		*why = arena_printf(a, "'%s' is in DWARF register %d, which a probe cannot read",
