@@ -201,7 +201,14 @@ EOF
 # tick_run: the guest loop of a timer workload: per run, "base NS" (the
 # spin alone), then per side the module started in the background, the
 # spin once its begin probe said "ready" ("SIDE spin NS"), SIGINT, and
-# its output ("SIDE hits N").
+# its output ("SIDE hits N").  Each session writes files of its own,
+# emptied before it starts: a background job truncates its redirections
+# only once it runs, and on the VM's one vCPU the wait loop would find
+# the previous session's "ready" at once, spin while the module was still
+# loading and interrupt its start (4.8's staprun then exits 1 without a
+# word, sometimes leaving its module loaded).  A session that never says
+# "ready" is not timed ("SIDE noready"), and one that leaves its module
+# loaded is reported ("SIDE left ...") and the module removed.
 tick_run() {
 	cat <<EOF
 while [ \$i -lt $RUNS ]; do
@@ -209,16 +216,27 @@ while [ \$i -lt $RUNS ]; do
 	for side in$have; do
 		if [ \$side = ours ]; then run=/batch/bin/staprun; else run=/usr/bin/staprun; fi
 		rmmod k_$name 2>/dev/null   # a side that left it loaded must not fail the next
-		\$run \$side/k_$name.ko >out 2>err &
+		out=out.\$side.\$i err=err.\$side.\$i
+		: >\$out
+		: >\$err
+		\$run \$side/k_$name.ko >\$out 2>\$err &
 		pid=\$!
 		n=0
-		while ! grep -q '^ready' out 2>/dev/null && [ \$n -lt 200 ]; do sleep 0.1; n=\$((n + 1)); done
-		echo "\$side spin \$(spin $SPIN)"
+		while ! grep -q '^ready' \$out && [ \$n -lt 600 ]; do sleep 0.1; n=\$((n + 1)); done
+		if grep -q '^ready' \$out; then
+			echo "\$side spin \$(spin $SPIN)"
+		else
+			echo "\$side noready"
+		fi
 		kill -INT \$pid
 		wait \$pid
 		rc=\$?
-		sed "s/^/\$side /" out
-		[ \$rc -eq 0 ] && [ ! -s err ] || { echo "\$side rc=\$rc"; sed "s/^/\$side err: /" err | head -n 5; }
+		sed "s/^/\$side /" \$out
+		[ \$rc -eq 0 ] && [ ! -s \$err ] || { echo "\$side rc=\$rc"; sed "s/^/\$side err: /" \$err | head -n 5; }
+		if grep -q "^k_$name " /proc/modules; then
+			echo "\$side left k_$name loaded"
+			rmmod k_$name
+		fi
 	done
 	i=\$((i + 1))
 done
