@@ -357,7 +357,17 @@ for name in "${workloads[@]}"; do
 	if [ "$(grep '^ours check' "$res" | sort -u)" != "$(grep '^peer check' "$res" | sed 's/^peer/ours/' | sort -u)" ]; then
 		notes="check values differ"
 	fi
-	grep -q ' rc=\| err: ' "$res" && notes="$notes errors: $(grep -m 1 ' rc=\| err: ' "$res")"
+	# A kprobe workload's count is a check that the run was measured: each
+	# of the GETPIDS getpid() calls hit once, plus the one getpid() a
+	# session sees between "ready" and its end without any getpids
+	# (either side, measured).
+	if grep -q '^probe kprobe' "$top/bench/kspeed/$name.stp"; then
+		notes="$notes hits $(awk '$2 == "hits" { print $1 "=" $3 }' "$res" | sort -u | paste -sd' ')"
+		bad=$(awk -v g="$GETPIDS" '$2 == "hits" && ($3 < g || $3 > g + 1) { print $1 "=" $3 }' "$res" | sort -u | paste -sd' ')
+		[ -z "$bad" ] || notes="$notes (NOT $GETPIDS+1: $bad)"
+	fi
+	grep -q ' rc=\| err: \| noready$\| left k_' "$res" &&
+		notes="$notes errors: $(grep -m 1 ' rc=\| err: \| noready$\| left k_' "$res")"
 	k=$(cat "$batch/results/$name.kernel" 2>/dev/null || echo noresult)
 	[ "$k" = clean ] || notes="$notes kernel $k"
 	if [ "$CLOCK" = icount ]; then
@@ -375,10 +385,15 @@ net_row() {
 	for side in ours peer; do
 		x=$("$fn" "$w" $side | cut -d' ' -f1)
 		y=$("$fn" "$b" $side | cut -d' ' -f1)
-		net+=("$(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.1f", a - b }')")
+		if [ "$x" = - ] || [ "$y" = - ]; then
+			net+=(-)
+		else
+			net+=("$(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.1f", a - b }')")
+		fi
 	done
-	printf '  %-11s %10s %10s %9s  %s\n' "$label" "${net[0]}" "${net[1]}" \
-		"$(ratio "${net[0]}" "${net[1]}")" "$5"
+	r=-
+	[ "${net[0]}" = - ] || [ "${net[1]}" = - ] || r=$(ratio "${net[0]}" "${net[1]}")
+	printf '  %-11s %10s %10s %9s  %s\n' "$label" "${net[0]}" "${net[1]}" "$r" "$5"
 }
 net_row tick-tick0 per_hit tick tick0 "net cost of one hit"
 net_row tpsw-tpsw0 per_switch tpswitch tpswitch0 "net cost of one sched_switch hit"
