@@ -4,6 +4,7 @@
 # pass 2 exists) the common functions elaborate.
 #
 #   tapsets/parse/NAME            `stap -p1 -g tapsets/NAME.stp` exits 0
+#                                 (NAME may be linux/X: tapsets/linux/X.stp)
 #                                 (or fails only with D_PARSE_EMPTY_SCRIPT,
 #                                 for a file of no declarations) with no
 #                                 sanitizer report
@@ -40,9 +41,15 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapsets.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 files=()
-for f in "$tapsets"/*.stp; do
+for f in "$tapsets"/*.stp "$tapsets"/linux/*.stp "$tapsets"/linux/*/*.stp; do
 	[ -e "$f" ] && files+=("$f")
 done
+
+# A file's case name: its path under tapsets/ without .stp ("linux/x").
+case_name() {
+	local n=${1#"$tapsets"/}
+	echo "${n%.stp}"
+}
 if [ ${#files[@]} -eq 0 ]; then
 	echo "FAIL: tapsets (no *.stp files in $tapsets)"
 	exit 0
@@ -50,7 +57,8 @@ fi
 
 # Parse each file; keep its -p1 output in $tmp/NAME.p1 for the checks below.
 for f in "${files[@]}"; do
-	name=$(basename "$f" .stp)
+	name=$(case_name "$f")
+	mkdir -p "$(dirname "$tmp/$name")"
 	timeout 20 "$STAP" -p1 -g "$f" >"$tmp/$name.p1" 2>"$tmp/$name.err"
 	rc=$?
 	selected "parse/$name" "$@" || continue
@@ -71,7 +79,7 @@ definitions()
 {
 	local f name
 	for f in "${files[@]}"; do
-		name=$(basename "$f" .stp)
+		name=$(case_name "$f")
 		sed -nE 's/^(private )?function ([A-Za-z_$][A-Za-z0-9_$]*)(:[a-z]+)? ?\(([^)]*)\).*/\2 \4/p' \
 			"$tmp/$name.p1" |
 			while read -r fn params; do
