@@ -167,6 +167,15 @@ static bool finish(struct walk *w, bool addr_of)
 		w->acc->type = w->t;    /* the object's type: &x points to it */
 		return true;
 	}
+	/* Linux 5.9 made setsockopt's optval a sockptr_t, a pointer in a
+	 * struct (with is_kernel beside it); scripts written before read
+	 * it as the pointer it was (user_int($optval)), and still may. */
+	struct ti_member m;
+	if (w->addr && strcmp(ti_type_name(w->a, w->t), "sockptr_t") == 0 &&
+	    ti_member(w->t, "user", &m) && m.bit_offset == 0 && !m.bit_size) {
+		w->t = m.type;
+		return finish(w, false);
+	}
 	switch (ti_kind_of(w->t)) {
 	case TI_INT: case TI_ENUM: case TI_PTR:
 		if (w->addr && !load(w))
