@@ -289,10 +289,13 @@ static void _stp_regex_exit(void);
 struct stp_probe;
 
 struct context {
-	atomic_t busy;                  /* reentrancy guard: 1 while a handler runs here */
+	int busy;                       /* reentrancy guard: 1 while a handler runs
+					   here; only this CPU touches it */
 	const struct stp_probe *probe;
 	const char *probe_point;        /* pp() */
 	struct pt_regs *regs;           /* NULL for begin/end/timers without regs */
+	/* args, entry_saved and user_mode_p are NULL/0 but in the hits of
+	 * families that carry them (context.c, STP_HIT_*) */
 	const int64_t *args;            /* the hit's arguments (tracepoints: each
 					   one widened to 64 bits), or NULL */
 	char *entry_saved;              /* a .return probe's @entry values, saved
@@ -301,7 +304,7 @@ struct context {
 	unsigned long kspill[6];        /* a struct argument passed by value in
 					   registers, stored so its members have
 					   an address (_stp_kspill) */
-	int user_mode_p;
+	int user_mode_p;                /* regs are a user-mode register set */
 	long actioncount;               /* statements so far in this hit */
 	int nesting;                    /* script function calls active */
 	const char *last_error;         /* the pending error's message, or NULL */
@@ -459,6 +462,14 @@ static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
  * probe that reads them). */
 static void _stp_probe_run_saved(const struct stp_probe *p, struct pt_regs *regs,
 				 void *saved);
+/* _stp_probe_run() and _stp_probe_run_saved() (saved may be NULL) for
+ * handlers the kernel calls with preemption off and kernel registers
+ * (kprobes), inlined into them: a hit's cost counts for every probed
+ * call. */
+static __always_inline void _stp_probe_run_kernel(const struct stp_probe *p,
+						  struct pt_regs *regs);
+static __always_inline void _stp_probe_run_kernel_saved(const struct stp_probe *p,
+							struct pt_regs *regs, void *saved);
 
 /* A struct argument passed by value in registers r1 (and r2, for 9 to 16
  * bytes) of the calling convention: stores them in c->kspill from slot

@@ -49,4 +49,23 @@ static inline void _stp_hrtimer_setup(struct hrtimer *t,
 #define _stp_timer_container_of(var, t, field) from_timer(var, t, field)
 #endif
 
+/* The globals' rwlocks, taken only inside hits (preemption already off):
+ * the architecture's operations, without rwlock_t's preempt count and
+ * calls, where rwlock_t is just the architecture's lock.  Kernels that
+ * check locks (spinlock debugging, lockdep) or make rwlock_t sleep
+ * (PREEMPT_RT) keep the ordinary calls. */
+#include <linux/spinlock.h>
+#if defined(CONFIG_DEBUG_SPINLOCK) || defined(CONFIG_DEBUG_LOCK_ALLOC) || \
+	defined(CONFIG_PREEMPT_RT)
+#define _stp_write_trylock(l) write_trylock(l)
+#define _stp_read_trylock(l) read_trylock(l)
+#define _stp_write_unlock(l) write_unlock(l)
+#define _stp_read_unlock(l) read_unlock(l)
+#else
+#define _stp_write_trylock(l) arch_write_trylock(&(l)->raw_lock)
+#define _stp_read_trylock(l) arch_read_trylock(&(l)->raw_lock)
+#define _stp_write_unlock(l) arch_write_unlock(&(l)->raw_lock)
+#define _stp_read_unlock(l) arch_read_unlock(&(l)->raw_lock)
+#endif
+
 #endif

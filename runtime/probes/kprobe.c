@@ -50,6 +50,7 @@ struct _stp_kp_slot {
 		struct kretprobe krp;
 	} u;
 	const struct stp_kprobe_probe *e;
+	const struct stp_probe *probe;  /* e->probe, one load nearer the hit */
 	bool registered;
 	bool waiting;                   /* for its module to be loaded */
 };
@@ -65,19 +66,23 @@ static bool _stp_kp_notifier_on;
 /* The kernel calls a kprobe's handler with the instruction pointer past
  * the breakpoint (int3, or ftrace made to look like it); the script sees
  * the probed address itself, as addr(), backtraces and print_regs()
- * should say. */
-static int _stp_kp_pre(struct kprobe *kp, struct pt_regs *regs)
+ * should say.  The kernel's own value goes back before returning: its
+ * int3 path emulates or single-steps the probed instruction from it.
+ * Every kprobe handler runs with preemption off (the int3 handler with
+ * interrupts off, ftrace's with preemption off, kretprobe handlers under
+ * kprobe_busy_begin()), which _stp_probe_run_kernel*() rely on. */
+static notrace int _stp_kp_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct _stp_kp_slot *s = container_of(kp, struct _stp_kp_slot, u.kp);
 	unsigned long ip = instruction_pointer(regs);
 
 	instruction_pointer_set(regs, (unsigned long)kp->addr);
-	_stp_probe_run(s->e->probe, regs);
+	_stp_probe_run_kernel(s->probe, regs);
 	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
-static int _stp_kp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static notrace int _stp_kp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct _stp_kp_slot *s = container_of(rp, struct _stp_kp_slot, u.krp);
@@ -89,18 +94,18 @@ static int _stp_kp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		memset(ri->data, 0, s->e->entry_size);
 		if (s->e->entry) {
 			instruction_pointer_set(regs, (unsigned long)rp->kp.addr);
-			_stp_probe_run_saved(s->e->entry, regs, ri->data);
+			_stp_probe_run_kernel_saved(s->e->entry, regs, ri->data);
 			instruction_pointer_set(regs, ip);
 		}
 	}
 	return 0;
 }
 
-static int _stp_kp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static notrace int _stp_kp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct _stp_kp_slot *s = container_of(get_kretprobe(ri), struct _stp_kp_slot, u.krp);
 
-	_stp_probe_run_saved(s->e->probe, regs, s->e->entry_size ? ri->data : NULL);
+	_stp_probe_run_kernel_saved(s->probe, regs, s->e->entry_size ? ri->data : NULL);
 	return 0;
 }
 
@@ -263,6 +268,7 @@ static int _stp_kp_register(const struct stp_family *f)
 		struct _stp_kp_slot *s = &_stp_kp_slots[i];
 
 		s->e = &e[i];
+		s->probe = e[i].probe;
 		rc = _stp_kp_register_one(s);
 		if (!rc) {
 			s->registered = true;
