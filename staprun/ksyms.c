@@ -11,59 +11,13 @@
  */
 #include "config.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ksyms.h"
-
-/* The .stap_ksyms section of ELF64 file image `f` (n bytes): its bytes
- * and *len, or NULL when there is none. */
-static const char *find_section(const unsigned char *f, size_t n, size_t *len)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)f;
-	if (n < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-	    eh->e_shoff > n || eh->e_shnum > (n - eh->e_shoff) / sizeof(Elf64_Shdr) ||
-	    eh->e_shstrndx >= eh->e_shnum)
-		return NULL;
-	const Elf64_Shdr *sh = (const Elf64_Shdr *)(f + eh->e_shoff);
-	const Elf64_Shdr *names = &sh[eh->e_shstrndx];
-	if (names->sh_offset > n || names->sh_size > n - names->sh_offset)
-		return NULL;
-	for (unsigned i = 0; i < eh->e_shnum; i++) {
-		if (sh[i].sh_name >= names->sh_size)
-			continue;
-		const char *nm = (const char *)f + names->sh_offset + sh[i].sh_name;
-		size_t room = names->sh_size - sh[i].sh_name;
-		if (strnlen(nm, room) == room || strcmp(nm, ".stap_ksyms") != 0)
-			continue;
-		if (sh[i].sh_offset > n || sh[i].sh_size > n - sh[i].sh_offset)
-			return NULL;
-		*len = sh[i].sh_size;
-		return (const char *)f + sh[i].sh_offset;
-	}
-	return NULL;
-}
-
-static unsigned char *read_file(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long len;
-	if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)len)) && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		*n = (size_t)len;
-	if (f)
-		fclose(f);
-	return buf;
-}
+#include "modload.h"
 
 /* The address of symbol `want` ("name" or "module:name") in
  * /proc/kallsyms, or 0. */
@@ -91,11 +45,11 @@ char *ksyms_params(const char *ko, char **why)
 {
 	static char msg[512];
 	size_t n, len;
-	unsigned char *f = read_file(ko, &n);
+	char *f = modload_read_file(ko, &n);
 	*why = NULL;
 	if (!f)
 		return NULL;            /* modload reports an unreadable module */
-	const char *names = find_section(f, n, &len);
+	const char *names = modload_elf_section(f, n, ".stap_ksyms", &len);
 	if (!names) {
 		free(f);
 		return NULL;

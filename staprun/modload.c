@@ -159,10 +159,10 @@ int modload_remove_wait(const char *name, int verbose)
 	return modload_remove(name);
 }
 
-/* The .modinfo section of an ELF64 file image, or NULL. */
-static const char *find_modinfo(const char *img, size_t size, size_t *len)
+const char *modload_elf_section(const char *img, size_t size, const char *want, size_t *len)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	size_t wlen = strlen(want);
 
 	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
@@ -178,12 +178,30 @@ static const char *find_modinfo(const char *img, size_t size, size_t *len)
 		    sh[i].sh_size > size - sh[i].sh_offset)
 			continue;
 		const char *name = img + strs->sh_offset + sh[i].sh_name;
-		if (strnlen(name, strs->sh_size - sh[i].sh_name) == 8 && !strcmp(name, ".modinfo")) {
+		if (strnlen(name, strs->sh_size - sh[i].sh_name) == wlen && !strcmp(name, want)) {
 			*len = sh[i].sh_size;
 			return img + sh[i].sh_offset;
 		}
 	}
 	return NULL;
+}
+
+char *modload_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *img = NULL;
+	long n = -1;
+
+	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (img = malloc((size_t)n)) && fread(img, 1, (size_t)n, f) != (size_t)n) {
+		free(img);
+		img = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (img)
+		*size = (size_t)n;
+	return img;
 }
 
 /* The value of "name=" in the module's .modinfo (NUL-separated
@@ -192,20 +210,15 @@ static const char *find_modinfo(const char *img, size_t size, size_t *len)
 const char *modload_module_name(const char *path, char *buf, unsigned len)
 {
 	const char *found = NULL;
-	size_t mlen = 0, vlen = 0;
-	char *img = NULL;
-	long size = -1;
-	FILE *f = fopen(path, "rb");
+	size_t size = 0, mlen = 0, vlen = 0;
+	char *img = modload_read_file(path, &size);
+	const char *mi = img ? modload_elf_section(img, size, ".modinfo", &mlen) : NULL;
 
-	if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (img = malloc((size_t)size)) && fread(img, 1, (size_t)size, f) == (size_t)size) {
-		const char *mi = find_modinfo(img, (size_t)size, &mlen);
-		for (size_t i = 0; mi && i < mlen; i += strnlen(mi + i, mlen - i) + 1) {
-			if (mlen - i > 5 && !memcmp(mi + i, "name=", 5)) {
-				found = mi + i + 5;
-				vlen = strnlen(found, mlen - i - 5);
-				break;
-			}
+	for (size_t i = 0; mi && i < mlen; i += strnlen(mi + i, mlen - i) + 1) {
+		if (mlen - i > 5 && !memcmp(mi + i, "name=", 5)) {
+			found = mi + i + 5;
+			vlen = strnlen(found, mlen - i - 5);
+			break;
 		}
 	}
 	if (found && vlen && vlen < len) {
@@ -215,7 +228,5 @@ const char *modload_module_name(const char *path, char *buf, unsigned len)
 		modload_name_of(path, buf, len);
 	}
 	free(img);
-	if (f)
-		fclose(f);
 	return buf;
 }

@@ -3,6 +3,8 @@
 #ifndef STAPRUN_MODLOAD_H
 #define STAPRUN_MODLOAD_H
 
+#include <stddef.h>
+
 /* Load the module file at path with the given parameter string ("" for
  * none).  Returns 0 or a negative errno; on failure a message naming the
  * cause has been printed to stderr. */
@@ -20,6 +22,11 @@ int modload_remove_wait(const char *name, int verbose);
 /* The module name a .ko file will load as: the "name=" entry of its
  * .modinfo section, else modload_name_of().  Writes into buf. */
 const char *modload_module_name(const char *path, char *buf, unsigned len);
+/* The whole file, malloc'd, its length in *size; NULL when unreadable. */
+char *modload_read_file(const char *path, size_t *size);
+/* Section `want` (".modinfo") of the ELF64 file image img (size bytes):
+ * its bytes and *len, or NULL when it has none or the image is bad. */
+const char *modload_elf_section(const char *img, size_t size, const char *want, size_t *len);
 
 /* The module name a .ko file will load as: its basename without ".ko",
  * with '-' turned into '_' as the kernel does.  Writes into buf. */
