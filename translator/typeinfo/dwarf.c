@@ -90,7 +90,7 @@ static void free_memo(void *d)
  * wins. */
 static const char *const *candidates(struct ti *ti, const char *module, int *n)
 {
-	static const char *c[4];
+	const char **c = arena_alloc(ti->arena, 2 * sizeof(*c));
 	*n = 0;
 	if (!module) {
 		c[(*n)++] = arena_printf(ti->arena, "/usr/lib/debug/boot/vmlinux-%s", ti->release);
