@@ -386,17 +386,34 @@ static bool bad_param_kind(const struct probe_point *pt)
 	return false;
 }
 
-static void no_match(struct derive *d, const struct probe_point *pt)
+/* pt as the script wrote it, cut to len. */
+static void point_text(const struct probe_point *pt, char *buf, size_t len)
 {
-	char what[256];
-	FILE *f = fmemopen(what, sizeof(what), "w");
+	FILE *f = fmemopen(buf, len, "w");
 	if (f) {
 		unparse_probe_point(f, pt);
 		fclose(f);
 	} else {
-		what[0] = '\0';
+		buf[0] = '\0';
 	}
-	what[sizeof(what) - 1] = '\0';
+	buf[len - 1] = '\0';
+}
+
+/* pt matched an alias or family but derived nothing: what it names is
+ * optional (`?` in a tapset) and this kernel has none of it. */
+static void none_here(struct derive *d, const struct probe_point *pt)
+{
+	char what[256];
+	point_text(pt, what, sizeof(what));
+	diag_error(D_SEM_PROBE_NO_MATCH, &d->user_point->pos,
+		   "probe point '%s' resolves to no probe: what it stands for is optional "
+		   "and absent from this kernel", what);
+}
+
+static void no_match(struct derive *d, const struct probe_point *pt)
+{
+	char what[256];
+	point_text(pt, what, sizeof(what));
 	if (bad_param_kind(pt))
 		return;
 	struct near nr;
@@ -444,8 +461,12 @@ static int derive_point(struct derive *d, const struct probe_point *pt, struct p
 	int n = match_all(d, pt, &path, false, &matched);
 	if (!matched)
 		n = match_all(d, pt, &path, true, &matched);
-	if (n == 0 && !path.optional && !e->listing && diag_error_count() == errors)
-		no_match(d, pt);
+	if (n == 0 && !path.optional && !e->listing && diag_error_count() == errors) {
+		if (matched)
+			none_here(d, pt);
+		else
+			no_match(d, pt);
+	}
 	return n;
 }
 

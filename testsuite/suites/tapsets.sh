@@ -14,6 +14,12 @@
 #                                 not taken do not count)
 #   tapsets/documented            each `function` line of a file follows a
 #                                 comment line
+#   tapsets/syscall_table/FAMILY  FAMILY.* and FAMILY.*.return (syscall,
+#                                 nd_syscall) probe every call of the test
+#                                 kernel's x86-64 table (its headers'
+#                                 syscalls_64.h), at entry and at return
+#                                 (but exit and exit_group, which never do),
+#                                 and each by one alias only
 #   tapsets/elaborate/NAME        `stap -p2 -e 'probe begin { x = CALL }'`
 #                                 exits 0, for the calls listed below;
 #                                 SKIP while pass 2 is not built
@@ -21,7 +27,7 @@
 # Usage: tapsets.sh [SUBSTRING...] runs only the cases whose names contain
 # one of the substrings.
 set -u
-# plan: 99
+# plan: 101
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -120,6 +126,43 @@ if selected documented "$@"; then
 		pass tapsets/documented
 	fi
 fi
+
+# The system calls of the test kernel's table, one sys_ name a line.
+syscall_table() {
+	local rel hdr
+	rel=$("$TOP_SRCDIR/testsuite/vm/kernel.sh" --print-release) || return 1
+	hdr=/usr/src/linux-headers-$rel/arch/x86/include/generated/asm/syscalls_64.h
+	[ -r "$hdr" ] || { echo "no $hdr"; return 1; }
+	sed -n 's/^__SYSCALL([0-9]*, sys_\([a-z0-9_]*\))$/\1/p' "$hdr" | grep -vx ni_syscall | sort -u
+}
+for fam in syscall nd_syscall; do
+	selected "syscall_table/$fam" "$@" || continue
+	if ! syscall_table >"$tmp/table"; then
+		fail "tapsets/syscall_table/$fam" "no system call table" "$(cat "$tmp/table")"
+		continue
+	fi
+	rel=$("$TOP_SRCDIR/testsuite/vm/kernel.sh" --print-release)
+	timeout 60 "$STAP" -r "$rel" -p2 -e "global n; probe $fam.*, $fam.*.return { n++ }" >"$tmp/p2" 2>"$tmp/err"
+	rc=$?
+	sed -n 's/^kprobe\.function("__x64_sys_\([a-z0-9_]*\)")?\{0,1\} .*/\1/p' "$tmp/p2" | sort >"$tmp/entry"
+	twice=$(uniq -d "$tmp/entry" | tr '\n' ' ')
+	sed -n 's/^kprobe\.function("__x64_sys_\([a-z0-9_]*\)")\.return?\{0,1\} .*/\1/p' "$tmp/p2" |
+		sort -u >"$tmp/return"
+	missing=$(comm -23 "$tmp/table" <(uniq "$tmp/entry") | tr '\n' ' ')
+	# exit and exit_group never return: no .return alias, as upstream
+	missing_ret=$(comm -23 "$tmp/table" "$tmp/return" | grep -vxE 'exit|exit_group' | tr '\n' ' ')
+	if [ "$rc" -ne 0 ] || sanitizer_report "$tmp/err"; then
+		fail "tapsets/syscall_table/$fam" "stap -p2 exited $rc" "$(head -8 "$tmp/err")"
+	elif [ -n "$twice" ]; then
+		fail "tapsets/syscall_table/$fam" "calls two aliases probe (run scripts/gen-syscall-aliases)" "$twice"
+	elif [ -n "$missing$missing_ret" ]; then
+		fail "tapsets/syscall_table/$fam" "calls without an alias" \
+			"entry: $missing" "return: $missing_ret"
+	else
+		echo "INFO: tapsets: $fam.* probes all $(wc -l <"$tmp/table") calls of $rel's table"
+		pass "tapsets/syscall_table/$fam"
+	fi
+done
 
 # Calls whose elaboration is checked: one per line, NAME then the call.
 # Functions that return nothing are called as statements.
