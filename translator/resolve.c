@@ -283,7 +283,8 @@ static int ksym_index(struct elab *e, const char *sym)
 }
 
 /* @var("name[@file]"[, "module"]): a global or static variable, typed
- * from DWARF (BTF describes no variables but per-CPU ones); its address
+ * from DWARF (BTF describes no variables but per-CPU ones), or only its
+ * address (&@var("name"), which needs no type); the address
  * is the symbol's, which staprun reads from /proc/kallsyms when it loads
  * the module (the translator never knows where the kernel put it). */
 static void res_atvar(struct scope *sc, struct node **np)
@@ -310,6 +311,18 @@ static void res_atvar(struct scope *sc, struct node **np)
 		return;
 	}
 	struct ti_type t;
+	if (n->u.tgt.addr_of && !n->u.tgt.comps && !file) {
+		/* &@var("name") alone needs no type: the symbol's address is
+		 * all it asks, and kallsyms has it for every kernel. */
+		int k = ksym_index(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
+		struct tv_access *acc = arena_alloc(e->arena, sizeof(*acc));
+		memset(acc, 0, sizeof(*acc));
+		acc->base_c = arena_printf(e->arena, "(int64_t)_stp_ksym[%d]", k);
+		acc->is_pointer = true;
+		n->u.tgt.access = acc;
+		n->type = TYPE_LONG;
+		return;
+	}
 	if (!ti_dwarf_global(e->ti, module, name, file, &t, &why)) {
 		unavailable(sc, np, arena_printf(e->arena, "@var(\"%s\"): %s (the kernel's BTF "
 						 "has no types for global variables)",
