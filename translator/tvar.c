@@ -21,6 +21,7 @@ struct walk {
 	struct tv_step **tail;
 	struct ti_type t;
 	bool addr;                  /* cur is an address of a t, not a t */
+	bool at_cast;               /* no component yet after @cast's object */
 	const char **why;
 };
 
@@ -130,14 +131,20 @@ static bool field(struct walk *w, const struct target_comp *c)
 static bool index_(struct walk *w, const struct target_comp *c)
 {
 	enum ti_kind k = ti_kind_of(w->t);
-	if (k == TI_PTR) {
+	struct ti_type elem = w->t;
+	if (w->at_cast && k != TI_ARRAY && k != TI_PTR) {
+		/* @cast(p, "T")[i]: p is the first of an array of T, as a C
+		 * pointer would be: elem stays T */
+	} else if (k == TI_PTR) {
 		if (w->addr && !load(w))
 			return false;
+		elem = ti_target(w->t);
 	} else if (k != TI_ARRAY || !w->addr) {
 		*w->why = arena_printf(w->a, "cannot index a %s", ti_type_name(w->a, w->t));
 		return false;
+	} else {
+		elem = ti_target(w->t);
 	}
-	struct ti_type elem = ti_target(w->t);
 	uint64_t size = ti_size(elem);
 	if (!size) {
 		*w->why = arena_printf(w->a, "cannot index a %s: its elements have no size",
@@ -204,7 +211,7 @@ struct tv_access *tv_build(struct arena *a, const char *base_c, struct ti_type t
 			   const char **why)
 {
 	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
-	struct walk w = { a, acc, &acc->steps, type, base_is_object, why };
+	struct walk w = { a, acc, &acc->steps, type, base_is_object, base_is_object, why };
 	acc->base_c = base_c;
 	for (const struct target_comp *c = comps; c; c = c->next) {
 		bool ok = true;
@@ -213,6 +220,7 @@ struct tv_access *tv_build(struct arena *a, const char *base_c, struct ti_type t
 		case COMP_INDEX: ok = index_(&w, c); break;
 		case COMP_PRETTY: break;
 		}
+		w.at_cast = false;
 		if (!ok)
 			return NULL;
 	}
