@@ -25,11 +25,12 @@
 # getpid() calls; kretgetpid.stp, a return probe reading an @entry
 # value) are measured around bench/kspeed/getpids.c, GETPIDS getpid()
 # calls: "kpgetpid-kpgetpid0" is one kprobe hit's cost, "kret-kpgetpid0"
-# one kretprobe hit's (entry and return).  The peer resolves kprobe
-# symbols from System.map, which Debian ships as a stub: kspeed boots the
-# VM once to save its /proc/kallsyms (cached in KSPEED_CACHE) and gives
-# the peer -r a copy of the kernel's build tree whose System.map is made
-# from it (SPEC section 7).
+# one kretprobe hit's (entry and return); kpsyscall.stp is the same
+# count through the syscall.getpid tapset alias ("kpsc-kp0").  The peer
+# resolves kprobe symbols from System.map, which Debian ships as a stub:
+# kspeed boots the VM once to save its /proc/kallsyms (cached in
+# KSPEED_CACHE) and gives the peer -r a copy of the kernel's build tree
+# whose System.map is made from it (SPEC section 7).
 #
 # Usage: bench/kspeed.sh [BUILDDIR] [WORKLOAD...]
 #   BUILDDIR  a build tree holding translator/stap and staprun/staprun,
@@ -361,7 +362,7 @@ for name in "${workloads[@]}"; do
 	# of the GETPIDS getpid() calls hit once, plus the one getpid() a
 	# session sees between "ready" and its end without any getpids
 	# (either side, measured).
-	if grep -q '^probe kprobe' "$top/bench/kspeed/$name.stp"; then
+	if grep -q '^probe \(kprobe\|syscall\)' "$top/bench/kspeed/$name.stp"; then
 		notes="$notes hits $(awk '$2 == "hits" { print $1 "=" $3 }' "$res" | sort -u | paste -sd' ')"
 		bad=$(awk -v g="$GETPIDS" '$2 == "hits" && ($3 < g || $3 > g + 1) { print $1 "=" $3 }' "$res" | sort -u | paste -sd' ')
 		[ -z "$bad" ] || notes="$notes (NOT $GETPIDS+1: $bad)"
@@ -399,6 +400,7 @@ net_row tick-tick0 per_hit tick tick0 "net cost of one hit"
 net_row tpsw-tpsw0 per_switch tpswitch tpswitch0 "net cost of one sched_switch hit"
 net_row kp-kp0 per_call kpgetpid kpgetpid0 "net cost of one kprobe hit"
 net_row kret-kp0 per_call kretgetpid kpgetpid0 "net cost of one kretprobe hit with @entry"
+net_row kpsc-kp0 per_call kpsyscall kpgetpid0 "net cost of one syscall.getpid hit (target 0.5x)"
 case " ${workloads[*]} " in
 *" tick"*) echo "  (tick*: per 100 us timer period, the kernel's hrtimer interrupt included)" ;;
 esac
