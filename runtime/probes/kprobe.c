@@ -258,17 +258,28 @@ static void _stp_kp_unregister(const struct stp_family *f)
 static int _stp_kp_register(const struct stp_family *f)
 {
 	const struct stp_kprobe_probe *e = f->probes;
-	unsigned int i, skipped = 0, waiting = 0;
+	unsigned int i, k, skipped = 0, waiting = 0;
 	const char *first = NULL;
 	int rc, first_rc = 0;
 	char buf[24];
 
 	_stp_kp_family = f;
 	for (i = 0; i < f->nprobes; i++) {
-		struct _stp_kp_slot *s = &_stp_kp_slots[i];
+		_stp_kp_slots[i].e = &e[i];
+		_stp_kp_slots[i].probe = e[i].probe;
+	}
+	/* Probes of one address run in script order (the table's), as
+	 * upstream's do: the kernel runs the kprobes of an address newest
+	 * first, so they register last to first; and it runs the returns of
+	 * one call in the reverse of their entries, so kretprobes register
+	 * first to last (their entries run last to first). */
+	for (k = 0; k < 2 * f->nprobes; k++) {
+		struct _stp_kp_slot *s;
 
-		s->e = &e[i];
-		s->probe = e[i].probe;
+		i = k < f->nprobes ? k : 2 * f->nprobes - 1 - k;
+		if (e[i].ret != (k < f->nprobes))
+			continue;
+		s = &_stp_kp_slots[i];
 		rc = _stp_kp_register_one(s);
 		if (!rc) {
 			s->registered = true;
