@@ -171,7 +171,9 @@ static int list_probes(struct pass1 *p1, const struct session *s)
 	quiet_end(null);
 	struct lines l = { .e = e };
 	for (const struct elab_probe *p = e->probes; p; p = p->next)
-		if (p->origin->pos.src == src)  /* not the probes of tapsets read */
+		/* not the probes of tapsets read, nor a .return probe's entry
+		 * half (@entry), which has its name but none of its variables */
+		if (p->origin->pos.src == src && !p->entry_of)
 			add_line(&l, capture(a, s->listing == LIST_PROBES ? print_listing
 									: print_listing_vars, p));
 	print_lines(&l, first_word);

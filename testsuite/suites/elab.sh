@@ -38,7 +38,7 @@
 # `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
 # the cases against upstream.
 set -u
-# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 30
+# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 31
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -262,6 +262,11 @@ run_listing_cases()
 	list_case list_vars/tracepoint 0 0 \
 		'kernel.trace("sched:sched_switch") $preempt:bool $prev:struct task_struct* $next:struct task_struct* $prev_state:unsigned int' \
 		-r "$(test_krel)" -L 'kernel.trace("sched_switch")'
+	# a .return alias using @entry lists its own variables and $return
+	# (its entry half, which has the same name, is not a line)
+	list_case list_vars/return_alias_with_entry 0 0 \
+		'udp.recvmsg.return name:string size:long sock:long family:long saddr:string daddr:string sport:long dport:long $sk:struct sock* $msg:struct msghdr* $len:size_t $flags:int $addr_len:int* $return:int' \
+		-r "$(test_krel)" -L 'udp.recvmsg.return'
 	list_case list_vars/tracepoint_bare 0 0 \
 		'kernel.trace("sched_update_nr_running_tp") $rq:struct rq* $change:int' \
 		-r "$(test_krel)" -L 'kernel.trace("sched_update_nr_running_tp")'
