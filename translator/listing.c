@@ -142,6 +142,10 @@ static void print_listing_vars(FILE *out, const void *ctx)
 	const struct elab_probe *p = ctx;
 	elab_print_listing_name(out, p);
 	for (const struct symbol *s = p->locals; s; s = s->next) {
+		/* a tapset's own temporaries (__name) are not the alias's
+		 * variables */
+		if (strncmp(s->name, "__", 2) == 0)
+			continue;
 		fputc(' ', out);
 		elab_print_symbol(out, s);
 	}

@@ -38,7 +38,7 @@
 # `elab.sh alias err.D_SEM_TYPE list`).  testsuite/elab-oracle.sh checks
 # the cases against upstream.
 set -u
-# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 31
+# plan: testsuite/elabok/*.stp testsuite/elabko/*.stp 32
 
 here=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(dirname "$(dirname "$here")")}
@@ -267,6 +267,10 @@ run_listing_cases()
 	list_case list_vars/return_alias_with_entry 0 0 \
 		'udp.recvmsg.return name:string size:long sock:long family:long saddr:string daddr:string sport:long dport:long $sk:struct sock* $msg:struct msghdr* $len:size_t $flags:int $addr_len:int* $return:int' \
 		-r "$(test_krel)" -L 'udp.recvmsg.return'
+	# a tapset alias's own temporaries (__sock) are not listed
+	list_case list_vars/alias_hides_temporaries 0 0 \
+		'socket.sendmsg name:string size:long family:long protocol:long state:long flags:long type:long $sock:struct socket* $msg:struct msghdr*' \
+		-r "$(test_krel)" -L 'socket.sendmsg'
 	list_case list_vars/tracepoint_bare 0 0 \
 		'kernel.trace("sched_update_nr_running_tp") $rq:struct rq* $change:int' \
 		-r "$(test_krel)" -L 'kernel.trace("sched_update_nr_running_tp")'
