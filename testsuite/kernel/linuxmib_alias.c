@@ -1,0 +1,92 @@
+/* linuxmib_alias: a listener on 5580 with a backlog of 0 that never
+ * accepts, and three non-blocking connects to it (the queue holds one:
+ * the others overflow it); a connection 5582 -> 5581 whose client sends
+ * 30 single bytes 60 ms apart that the server neither reads nor answers
+ * (once quick ACKs are used up its ACKs wait for the delayed-ACK timer:
+ * a read would send them at once); then tcp_mem set to one page and up
+ * to 8 MiB more sent (TCP enters memory pressure once the memory its
+ * sockets hold passes the per-CPU reserve the kernel counts in, 1 MiB),
+ * and tcp_mem put back. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static struct sockaddr_in addr(int port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static int bound(int port)
+{
+	struct sockaddr_in a = addr(port);
+	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
+
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (port && bind(s, (struct sockaddr *)&a, sizeof(a)))
+		_exit(2);
+	return s;
+}
+
+static void tcp_mem(const char *v)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_mem", "w");
+
+	if (f) {
+		fputs(v, f);
+		fclose(f);
+	}
+}
+
+int main(void)
+{
+	struct sockaddr_in full = addr(5580), srv = addr(5581);
+	static char big[65536];
+	char saved[128] = "";
+	int l = bound(5580), l2 = bound(5581), c, i, one = 1;
+	FILE *f;
+
+	listen(l, 0);
+	for (i = 0; i < 3; i++) {
+		int s = bound(0);
+
+		fcntl(s, F_SETFL, O_NONBLOCK);
+		connect(s, (struct sockaddr *)&full, sizeof(full));
+	}
+	usleep(300000);
+
+	listen(l2, 1);
+	c = bound(5582);
+	if (connect(c, (struct sockaddr *)&srv, sizeof(srv)))
+		return 3;
+	if (accept(l2, NULL, NULL) < 0)
+		return 5;
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (i = 0; i < 30; i++) {
+		if (write(c, "x", 1) != 1)
+			return 4;
+		usleep(60000);
+	}
+
+	f = fopen("/proc/sys/net/ipv4/tcp_mem", "r");
+	if (f) {
+		fgets(saved, sizeof(saved), f);
+		fclose(f);
+	}
+	tcp_mem("1 1 1");
+	fcntl(c, F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 128 && write(c, big, sizeof(big)) > 0; i++)
+		;
+	tcp_mem(saved);
+	return 0;
+}
