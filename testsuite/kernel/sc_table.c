@@ -13,7 +13,7 @@
 
 int main(void)
 {
-	char buf[8];
+	char buf[8] = { 0 };	/* getrandom's argstr shows it as a string */
 	struct rlimit rl;
 	struct itimerval it;
 
