@@ -30,7 +30,7 @@ peer=$(peer_stap || true)
 rel=$(built_release "$top") || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-KALLSYMS=${KALLSYMS:-${KSPEED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stap-kspeed}/kallsyms-$rel}
+peer_kprobe_setup kprobe.sh
 
 # 100 functions of the vfs and the page cache that BTF and kallsyms both
 # know, the same list for both sides.
@@ -60,17 +60,6 @@ global n
 probe kprobe.function("vfs_read") { n++ }
 probe timer.s(1) { printf("%d\n", n); exit() }
 STP
-
-peer_krel=
-if [ -n "$peer" ]; then
-	peer_runtime "$work/peer-runtime"
-	if [ -s "$KALLSYMS" ]; then
-		peer_kbuild "$rel" "$KALLSYMS" "$work/kbuild"
-		peer_krel=$work/kbuild
-	else
-		echo "kprobe.sh: no VM symbol list ($KALLSYMS): run bench/kspeed.sh kpgetpid once" >&2
-	fi
-fi
 
 ours_list() { SYSTEMTAP_DIR=$work/sd-ours "$ours" -r "$rel" -L 'kernel.function("*")'; }
 ours_cold() {

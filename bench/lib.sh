@@ -81,6 +81,24 @@ peer_kbuild() {
 	grep -v '\[' "$2" | awk '{ print $1, $2, $3 }' >"$3/System.map"
 }
 
+# peer_kprobe_setup WHO: for a bench whose peer builds kprobes: the peer's
+# runtime copy in $work/peer-runtime, and peer_krel set to a kernel tree
+# with a System.map (peer_kbuild) when the VM's symbol list is cached in
+# KALLSYMS (bench/kspeed.sh saves it), else empty with a note naming WHO.
+# Needs peer, rel and work set.
+peer_kprobe_setup() {
+	KALLSYMS=${KALLSYMS:-${KSPEED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stap-kspeed}/kallsyms-$rel}
+	peer_krel=
+	[ -n "$peer" ] || return 0
+	peer_runtime "$work/peer-runtime"
+	if [ -s "$KALLSYMS" ]; then
+		peer_kbuild "$rel" "$KALLSYMS" "$work/kbuild"
+		peer_krel=$work/kbuild
+	else
+		echo "$1: no VM symbol list ($KALLSYMS): run bench/kspeed.sh kpgetpid once" >&2
+	fi
+}
+
 # time_ms CMD...: one run's wall time in ms, CMD's output in the caller's
 # $work/out and $work/err (fails when CMD fails).
 time_ms() {

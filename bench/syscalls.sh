@@ -24,23 +24,13 @@ peer=$(peer_stap || true)
 rel=$(built_release "$top") || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-KALLSYMS=${KALLSYMS:-${KSPEED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stap-kspeed}/kallsyms-$rel}
 
 # `?`: a few of the peer's aliases name functions 6.1 no longer has, and
 # without it its whole wildcard fails; `hits`: its tapsets use a global n.
 echo 'global hits; probe syscall.* ? { hits++ }' >"$work/entry.stp"
 echo 'global hits; probe syscall.* ?, syscall.*.return ? { hits++ }' >"$work/both.stp"
 
-peer_krel=
-if [ -n "$peer" ]; then
-	peer_runtime "$work/peer-runtime"
-	if [ -s "$KALLSYMS" ]; then
-		peer_kbuild "$rel" "$KALLSYMS" "$work/kbuild"
-		peer_krel=$work/kbuild
-	else
-		echo "syscalls.sh: no VM symbol list ($KALLSYMS): run bench/kspeed.sh kpgetpid once" >&2
-	fi
-fi
+peer_kprobe_setup syscalls.sh
 
 # A fresh module each run (-D BENCH_RUN): the cache holds only per-kernel
 # data, as after a first use.
