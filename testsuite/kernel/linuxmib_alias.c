@@ -5,8 +5,9 @@
  * (once quick ACKs are used up its ACKs wait for the delayed-ACK timer:
  * a read would send them at once); then tcp_mem set to one page and up
  * to 8 MiB more sent (TCP enters memory pressure once the memory its
- * sockets hold passes the per-CPU reserve the kernel counts in, 1 MiB),
- * and tcp_mem put back. */
+ * sockets hold passes the per-CPU reserve the kernel counts it in, 1 MiB:
+ * both ends get 4 MiB buffers, past net.core's limits, so that much can
+ * be held), and tcp_mem put back. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -53,7 +54,7 @@ int main(void)
 	struct sockaddr_in full = addr(5580), srv = addr(5581);
 	static char big[65536];
 	char saved[128] = "";
-	int l = bound(5580), l2 = bound(5581), c, i, one = 1;
+	int l = bound(5580), l2 = bound(5581), c, i, one = 1, mib4 = 4 << 20;
 	FILE *f;
 
 	listen(l, 0);
@@ -65,8 +66,11 @@ int main(void)
 	}
 	usleep(300000);
 
+	/* before listen: the accepted socket inherits it */
+	setsockopt(l2, SOL_SOCKET, SO_RCVBUFFORCE, &mib4, sizeof(mib4));
 	listen(l2, 1);
 	c = bound(5582);
+	setsockopt(c, SOL_SOCKET, SO_SNDBUFFORCE, &mib4, sizeof(mib4));
 	if (connect(c, (struct sockaddr *)&srv, sizeof(srv)))
 		return 3;
 	if (accept(l2, NULL, NULL) < 0)
