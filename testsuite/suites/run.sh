@@ -89,6 +89,20 @@ check_case() {
 				head -n 20 | cat -v)"
 		return
 	fi
+	# The kernel suite's probes run in the VM's interrupts and on both
+	# vCPUs; under the emulator a hit that lands while another probe runs
+	# on its CPU, or that waits on a lock whose holder is descheduled, is
+	# skipped and counted, as upstream does: the count is the emulator's
+	# timing, not what a case checks (none tests skipping; runtime-core
+	# does).  It is said, not compared, unless the case's .err names it.
+	if [ "$suite" = kernel ] && ! grep -qs 'skipped probes' "$rundir/$name.err"; then
+		skipped=$(sed -n 's/^WARNING: Number of errors: 0, skipped probes: \([0-9]*\)$/\1/p' \
+			"$out.stderr")
+		if [ -n "$skipped" ]; then
+			echo "INFO: $suite/$name: $skipped probe hits skipped (the emulator's timing)"
+			sed -i '/^WARNING: Number of errors: 0, skipped probes: [0-9]*$/d' "$out.stderr"
+		fi
+	fi
 	if ! rt_err_match "$out.stderr" "$rundir/$name.err"; then
 		fail "$suite/$name" "stderr differs" "expected (regexes):" \
 			"$(sed 's/^/  /' "$rundir/$name.err" 2>/dev/null | head -n 8)" "got:" \
