@@ -187,18 +187,35 @@ static void _stp_kp_unregister_one(struct _stp_kp_slot *s)
 
 /* ---- module functions: armed while their module is loaded ---- */
 
+/* The slot registered k-th of n, or -1 when k is a turn of the other
+ * kind.  Probes of one address run in script order (the table's), as
+ * upstream's do: the kernel runs the kprobes of an address newest first,
+ * so they register last to first; and it runs the returns of one call
+ * in the reverse of their entries, so kretprobes register first to last
+ * (their entries run last to first).  k goes from 0 to 2n - 1. */
+static int _stp_kp_turn(const struct stp_kprobe_probe *e, unsigned int n, unsigned int k)
+{
+	unsigned int i = k < n ? k : 2 * n - 1 - k;
+
+	return e[i].ret == (k < n) ? (int)i : -1;
+}
+
 static int _stp_kp_notify(struct notifier_block *nb, unsigned long val, void *data)
 {
 	struct module *mod = data;
-	unsigned int i;
-	int rc;
+	unsigned int n = _stp_kp_family->nprobes, k;
+	int i, rc;
 
 	if (val != MODULE_STATE_COMING && val != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
 	mutex_lock(&_stp_kp_mutex);
-	for (i = 0; i < _stp_kp_family->nprobes; i++) {
-		struct _stp_kp_slot *s = &_stp_kp_slots[i];
+	for (k = 0; k < 2 * n; k++) {
+		struct _stp_kp_slot *s;
 
+		i = _stp_kp_turn(_stp_kp_family->probes, n, k);
+		if (i < 0)
+			continue;
+		s = &_stp_kp_slots[i];
 		if (!s->e->module || strcmp(s->e->module, mod->name) != 0)
 			continue;
 		if (val == MODULE_STATE_COMING && s->waiting) {
@@ -258,26 +275,23 @@ static void _stp_kp_unregister(const struct stp_family *f)
 static int _stp_kp_register(const struct stp_family *f)
 {
 	const struct stp_kprobe_probe *e = f->probes;
-	unsigned int i, k, skipped = 0, waiting = 0;
+	unsigned int k, skipped = 0, waiting = 0;
 	const char *first = NULL;
-	int rc, first_rc = 0;
+	int i, rc, first_rc = 0;
 	char buf[24];
 
 	_stp_kp_family = f;
-	for (i = 0; i < f->nprobes; i++) {
-		_stp_kp_slots[i].e = &e[i];
-		_stp_kp_slots[i].probe = e[i].probe;
+	for (k = 0; k < f->nprobes; k++) {
+		_stp_kp_slots[k].e = &e[k];
+		_stp_kp_slots[k].probe = e[k].probe;
 	}
-	/* Probes of one address run in script order (the table's), as
-	 * upstream's do: the kernel runs the kprobes of an address newest
-	 * first, so they register last to first; and it runs the returns of
-	 * one call in the reverse of their entries, so kretprobes register
-	 * first to last (their entries run last to first). */
+	/* in script order at each address (_stp_kp_turn) */
 	for (k = 0; k < 2 * f->nprobes; k++) {
 		struct _stp_kp_slot *s;
 
-		i = k < f->nprobes ? k : 2 * f->nprobes - 1 - k;
-		if (e[i].ret != (k < f->nprobes))
+		i = _stp_kp_turn(e, f->nprobes, k);
+
+		if (i < 0)
 			continue;
 		s = &_stp_kp_slots[i];
 		rc = _stp_kp_register_one(s);
