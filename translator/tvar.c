@@ -211,7 +211,8 @@ struct tv_access *tv_build(struct arena *a, const char *base_c, struct ti_type t
 			   const char **why)
 {
 	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
-	struct walk w = { a, acc, &acc->steps, type, base_is_object, base_is_object, why };
+	/* base_c NULL: the base is @cast's object, which [i] may index */
+	struct walk w = { a, acc, &acc->steps, type, base_is_object, base_c == NULL, why };
 	acc->base_c = base_c;
 	for (const struct target_comp *c = comps; c; c = c->next) {
 		bool ok = true;
