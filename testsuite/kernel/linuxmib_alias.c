@@ -8,36 +8,11 @@
  * sockets hold passes the per-CPU reserve the kernel counts it in, 1 MiB:
  * both ends get 4 MiB buffers, past net.core's limits, so that much can
  * be held), and tcp_mem put back. */
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-static struct sockaddr_in addr(int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int bound(int port)
-{
-	struct sockaddr_in a = addr(port);
-	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
-
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (port && bind(s, (struct sockaddr *)&a, sizeof(a)))
-		_exit(2);
-	return s;
-}
+#include "loopback.h"
 
 static void tcp_mem(const char *v)
 {
@@ -51,15 +26,16 @@ static void tcp_mem(const char *v)
 
 int main(void)
 {
-	struct sockaddr_in full = addr(5580), srv = addr(5581);
+	struct sockaddr_in full = lo_addr(5580), srv = lo_addr(5581);
 	static char big[65536];
 	char saved[128] = "";
-	int l = bound(5580), l2 = bound(5581), c, i, one = 1, mib4 = 4 << 20;
+	int l = lo_socket(SOCK_STREAM, 5580), l2 = lo_socket(SOCK_STREAM, 5581);
+	int c, i, one = 1, mib4 = 4 << 20;
 	FILE *f;
 
 	listen(l, 0);
 	for (i = 0; i < 3; i++) {
-		int s = bound(0);
+		int s = lo_socket(SOCK_STREAM, 0);
 
 		fcntl(s, F_SETFL, O_NONBLOCK);
 		connect(s, (struct sockaddr *)&full, sizeof(full));
@@ -69,7 +45,7 @@ int main(void)
 	/* before listen: the accepted socket inherits it */
 	setsockopt(l2, SOL_SOCKET, SO_RCVBUFFORCE, &mib4, sizeof(mib4));
 	listen(l2, 1);
-	c = bound(5582);
+	c = lo_socket(SOCK_STREAM, 5582);
 	setsockopt(c, SOL_SOCKET, SO_SNDBUFFORCE, &mib4, sizeof(mib4));
 	if (connect(c, (struct sockaddr *)&srv, sizeof(srv)))
 		return 3;

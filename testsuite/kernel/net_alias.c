@@ -3,43 +3,17 @@
  * 5558 -> 5556 carrying "hello" then taken down by connect(AF_UNSPEC)
  * (tcp_disconnect); a UDP datagram of 6 bytes sent unconnected from 5559
  * to 5557, then one of 7 bytes connected, then a disconnect. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-static struct sockaddr_in addr(int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int bound(int type, int port)
-{
-	struct sockaddr_in a = addr(port);
-	int one = 1, s = socket(AF_INET, type, 0);
-
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
-		_exit(2);
-	return s;
-}
+#include "loopback.h"
 
 int main(void)
 {
-	struct sockaddr_in srv = addr(5556), usrv = addr(5557);
+	struct sockaddr_in srv = lo_addr(5556), usrv = lo_addr(5557);
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	char buf[16];
-	int l = bound(SOCK_STREAM, 5556), c, a, us, uc;
+	int l = lo_socket(SOCK_STREAM, 5556), c, a, us, uc;
 
 	listen(l, 1);
-	c = bound(SOCK_STREAM, 5558);
+	c = lo_socket(SOCK_STREAM, 5558);
 	if (connect(c, (struct sockaddr *)&srv, sizeof(srv)) < 0)
 		return 3;
 	a = accept(l, NULL, NULL);
@@ -48,8 +22,8 @@ int main(void)
 		return 4;
 	connect(c, &unspec, sizeof(unspec));
 
-	us = bound(SOCK_DGRAM, 5557);
-	uc = bound(SOCK_DGRAM, 5559);
+	us = lo_socket(SOCK_DGRAM, 5557);
+	uc = lo_socket(SOCK_DGRAM, 5559);
 	sendto(uc, "datag1", 6, 0, (struct sockaddr *)&usrv, sizeof(usrv));
 	recv(us, buf, sizeof(buf), 0);
 	connect(uc, (struct sockaddr *)&usrv, sizeof(usrv));

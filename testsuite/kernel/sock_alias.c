@@ -7,46 +7,21 @@
  *   - a socket() of an address family no kernel has (99), which fails
  *     with EAFNOSUPPORT before any socket is allocated;
  *   - the close of each socket: client, accepted, listener, the pair. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
-static struct sockaddr_in addr(int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int bound(int port)
-{
-	struct sockaddr_in a = addr(port);
-	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
-
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
-		_exit(2);
-	return s;
-}
+#include "loopback.h"
 
 int main(void)
 {
-	struct sockaddr_in srv = addr(5570);
+	struct sockaddr_in srv = lo_addr(5570);
 	char buf[16];
 	struct iovec iov = { .iov_base = "pong!", .iov_len = 5 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int l = bound(5570), c, a, sv[2];
+	int l = lo_socket(SOCK_STREAM, 5570), c, a, sv[2];
 
 	listen(l, 1);
-	c = bound(5571);
+	c = lo_socket(SOCK_STREAM, 5571);
 	if (connect(c, (struct sockaddr *)&srv, sizeof(srv)) < 0)
 		return 3;
 	a = accept(l, NULL, NULL);
