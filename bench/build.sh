@@ -17,11 +17,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
 
-ours=$(find_stap "$top")
-peer=$(peer_stap || true)
-rel=$(built_release "$top") || exit 1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_setup
 mkdir -p "$work/sd-ours" "$work/sd-peer"
 
 cat >"$work/hello.stp" <<'STP'

@@ -25,11 +25,7 @@ RUNS=${RUNS:-3}
 . "$top/bench/lib.sh"
 PEER_RUNS=${PEER_RUNS:-1}
 
-ours=$(find_stap "$top")
-peer=$(peer_stap || true)
-rel=$(built_release "$top") || exit 1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_setup
 peer_kprobe_setup kprobe.sh
 
 # 100 functions of the vfs and the page cache that BTF and kallsyms both

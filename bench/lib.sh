@@ -58,6 +58,18 @@ built_release() {
 	echo "$rel"
 }
 
+# bench_setup: what a bench comparing a build for the test kernel with
+# the peer's starts with: ours (our stap), peer (Debian's, or empty), rel
+# (the release our tree builds for) and work (a temporary directory,
+# removed at exit).  Needs top set.
+bench_setup() {
+	ours=$(find_stap "$top")
+	peer=$(peer_stap || true)
+	rel=$(built_release "$top") || exit 1
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+}
+
 # peer_runtime DIR: a copy of the peer's runtime in DIR that builds for
 # Debian's 6.1 kernels, which renamed task_work_cancel to
 # task_work_cancel_func (SPEC section 7): pass it to the peer with -R.

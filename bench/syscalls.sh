@@ -19,11 +19,7 @@ RUNS=${RUNS:-3}
 . "$top/bench/lib.sh"
 PEER_RUNS=${PEER_RUNS:-1}
 
-ours=$(find_stap "$top")
-peer=$(peer_stap || true)
-rel=$(built_release "$top") || exit 1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_setup
 
 # `?`: a few of the peer's aliases name functions 6.1 no longer has, and
 # without it its whole wildcard fails; `hits`: its tapsets use a global n.

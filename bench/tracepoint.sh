@@ -22,11 +22,7 @@ RUNS=${RUNS:-3}
 . "$top/bench/lib.sh"
 PEER_RUNS=${PEER_RUNS:-1}
 
-ours=$(find_stap "$top")
-peer=$(peer_stap || true)
-rel=$(built_release "$top") || exit 1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_setup
 cat >"$work/switch.stp" <<'STP'
 global s
 probe kernel.trace("sched_switch") { s <<< $prev->pid }
