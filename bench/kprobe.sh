@@ -85,16 +85,11 @@ if [ -n "$peer_krel" ]; then
 fi
 
 echo "kernel function probes for $rel (ms; ours median of $RUNS, stap 4.8 of $PEER_RUNS)"
-printf '  %-40s %9s %9s %9s\n' "" ours "stap 4.8" ours/peer
-row() {
-	local r=-
-	[ "$2" = - ] || [ "$3" = - ] || r=$(ratio "$2" "$3")
-	printf '  %-40s %9s %9s %9s\n' "$1" "$2" "$3" "$r"
-}
-row "-L kernel.function(\"*\") (target 1000)" "$o_list" "$p_list"
-row "cold -p4, $n functions (target 2000)" "$o_100" "$p_100"
-row "cold -p4, one kprobe.function" "$o_1" "$p_1"
-row "module bytes, $n functions" "$o_size" "$p_size"
+ratio_table 40
+ratio_row "-L kernel.function(\"*\") (target 1000)" "$o_list" "$p_list"
+ratio_row "cold -p4, $n functions (target 2000)" "$o_100" "$p_100"
+ratio_row "cold -p4, one kprobe.function" "$o_1" "$p_1"
+ratio_row "module bytes, $n functions" "$o_size" "$p_size"
 echo "  functions listed with their parameters: ours $o_nlist, stap 4.8 $p_nlist"
 echo "  (stap 4.8 builds the $n functions as kprobe.function probes: without the"
 echo "   kernel's debuginfo it cannot resolve kernel.function at all)"

@@ -70,6 +70,19 @@ bench_setup() {
 	trap 'rm -rf "$work"' EXIT
 }
 
+# ratio_table WIDTH: starts a table of ours against the peer whose labels
+# take WIDTH columns; ratio_row LABEL OURS PEER adds a row with ours/peer
+# ("-" when either side has no value).
+ratio_table() {
+	ratio_width=$1
+	printf '  %-*s %9s %9s %9s\n' "$ratio_width" "" ours "stap 4.8" ours/peer
+}
+ratio_row() {
+	local r=-
+	[ "$2" = - ] || [ "$3" = - ] || r=$(ratio "$2" "$3")
+	printf '  %-*s %9s %9s %9s\n' "$ratio_width" "$1" "$2" "$3" "$r"
+}
+
 # peer_runtime DIR: a copy of the peer's runtime in DIR that builds for
 # Debian's 6.1 kernels, which renamed task_work_cancel to
 # task_work_cancel_func (SPEC section 7): pass it to the peer with -R.

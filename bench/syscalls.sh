@@ -55,14 +55,9 @@ if [ -n "$peer_krel" ]; then
 fi
 
 echo "syscall.* for $rel (ms and bytes; ours median of $RUNS, stap 4.8 of $PEER_RUNS)"
-printf '  %-44s %9s %9s %9s\n' "" ours "stap 4.8" ours/peer
-row() {
-	local r=-
-	[ "$2" = - ] || [ "$3" = - ] || r=$(ratio "$2" "$3")
-	printf '  %-44s %9s %9s %9s\n' "$1" "$2" "$3" "$r"
-}
-row "cold -p4 syscall.* (target 5000)" "$o_entry" "$p_entry"
-row "module bytes, syscall.* (target 419430)" "$o_entry_size" "$p_entry_size"
-row "cold -p4 syscall.*, syscall.*.return" "$o_both" "$p_both"
-row "module bytes, syscall.*, syscall.*.return" "$o_both_size" "$p_both_size"
+ratio_table 44
+ratio_row "cold -p4 syscall.* (target 5000)" "$o_entry" "$p_entry"
+ratio_row "module bytes, syscall.* (target 419430)" "$o_entry_size" "$p_entry_size"
+ratio_row "cold -p4 syscall.*, syscall.*.return" "$o_both" "$p_both"
+ratio_row "module bytes, syscall.*, syscall.*.return" "$o_both_size" "$p_both_size"
 echo "  ours: $o_probes kprobes for syscall.*"

@@ -56,13 +56,8 @@ if [ -n "$peer" ]; then
 fi
 
 echo "tracepoint build and listing for $rel (ms; ours median of $RUNS, stap 4.8 of $PEER_RUNS)"
-printf '  %-34s %9s %9s %9s\n' "" ours "stap 4.8" ours/peer
-row() {
-	local r=-
-	[ "$2" = - ] || [ "$3" = - ] || r=$(ratio "$2" "$3")
-	printf '  %-34s %9s %9s %9s\n' "$1" "$2" "$3" "$r"
-}
-row "first -p4, empty cache" "$o_first" "$p_first"
-row "cold -p4 (target 1500)" "$o_cold" "$p_cold"
-row "-L kernel.trace(\"*\") (target 300)" "$o_list" "$p_list"
+ratio_table 34
+ratio_row "first -p4, empty cache" "$o_first" "$p_first"
+ratio_row "cold -p4 (target 1500)" "$o_cold" "$p_cold"
+ratio_row "-L kernel.trace(\"*\") (target 300)" "$o_list" "$p_list"
 echo "  tracepoints listed: ours $o_n, stap 4.8 $p_n"
