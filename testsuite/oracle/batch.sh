@@ -17,6 +17,8 @@
 #               module of the image: /lib/modules/${KREL}/kernel/...)
 #   NAME.c      a workload program: built on the host with gcc -static
 #               (the guest has no libc) as ./NAME in the case's directory
+#               (it may include a header of the case directory, as the
+#               network cases do loopback.h)
 #   NAME.timeout  seconds the case may take in the VM, when more than
 #               RT_CASE_TIMEOUT (a stress case)
 #   NAME.kmod.c a kernel module the case probes: built by kbuild for the
