@@ -233,6 +233,32 @@ static void unavailable(struct scope *sc, struct node **np, const char *why)
 			   target_name(n), why);
 }
 
+/* The type a @cast names.  Its module string is "kernel" or a module,
+ * either maybe followed by the "<header.h>" upstream compiles for the
+ * type's DWARF (BTF already has every type of the kernel or module, so
+ * the header only says where it is declared), or a colon-separated list
+ * of those, searched in order.  A "<header.h>" alone names a user-space
+ * type, which BTF does not have. */
+static bool cast_find_type(struct scope *sc, const char *modules, const char *type,
+			   struct ti_type *t)
+{
+	if (!modules)
+		return ti_find_type(sc->e->ti, NULL, type, t);
+	for (const char *p = modules; *p;) {
+		size_t len = strcspn(p, ":");
+		size_t name_len = strcspn(p, "<:");
+		if (name_len > 0) {
+			const char *module = arena_printf(sc->e->arena, "%.*s", (int)name_len, p);
+			if (ti_find_type(sc->e->ti, module, type, t))
+				return true;
+		}
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return false;
+}
+
 /* @cast(p, "type"[, "module"]): p is the address of an object of that
  * type, as the target's type information knows it. */
 static void res_cast(struct scope *sc, struct node **np)
@@ -245,13 +271,13 @@ static void res_cast(struct scope *sc, struct node **np)
 	for (struct target_comp *c = n->u.tgt.comps; c; c = c->next)
 		if (c->kind == COMP_INDEX)
 			res_expr(sc, &c->index, USE_READ);
-	if (module && module[0] == '<') {
-		unavailable(sc, np, "types from C headers (@cast(p, \"type\", \"<header.h>\")) "
-			    "are not supported: name the kernel or a module");
-		return;
-	}
-	if (!ti_find_type(sc->e->ti, module, n->u.tgt.type_name, &t)) {
+	if (!cast_find_type(sc, module, n->u.tgt.type_name, &t)) {
 		const char *err = ti_error(sc->e->ti);
+		if (module && module[0] == '<') {
+			unavailable(sc, np, "types from C headers (@cast(p, \"type\", \"<header.h>\")) "
+				    "are not supported: name the kernel or a module");
+			return;
+		}
 		unavailable(sc, np, err ? err : arena_printf(sc->e->arena, "no type '%s' in %s",
 							     n->u.tgt.type_name,
 							     module ? module : "the kernel"));
