@@ -403,6 +403,8 @@ struct stp_lock_use {
 struct stp_probe {
 	void (*handler)(struct context *c);
 	const char *pp;                 /* the derived probe point: pp() */
+	const char *pn;                 /* the script's point it came from, with
+					   alias wildcards resolved: pn() */
 	const struct stp_lock_use *locks;  /* sorted by global: one fixed order */
 	unsigned nlocks;
 };

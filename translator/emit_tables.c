@@ -206,7 +206,8 @@ void emit_tables_probes(struct emit *E, FILE *out, const struct emit_lockset *lo
 	fputs("\nstatic const struct stp_probe stp_probes[] = {\n", out);
 	i = 0;
 	for (const struct elab_probe *p = E->ep->probes; p; p = p->next, i++) {
-		fprintf(out, "\t{ probe_%d, %s, ", E->probe_impl[i], pp_text(E, p->point));
+		fprintf(out, "\t{ probe_%d, %s, %s, ", E->probe_impl[i], pp_text(E, p->point),
+			pp_text(E, p->listing_point));
 		if (locks[i].n)
 			fprintf(out, "stp_locks_%d, %d },\n", i, locks[i].n);
 		else

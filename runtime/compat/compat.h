@@ -49,6 +49,23 @@ static inline void _stp_hrtimer_setup(struct hrtimer *t,
 #define _stp_timer_container_of(var, t, field) from_timer(var, t, field)
 #endif
 
+/* The sizes of a loaded module's code, its read-only data and the whole
+ * of it: struct module's mem[] (6.4) replaced core_layout. */
+#include <linux/module.h>
+static inline void _stp_module_sizes(const struct module *m, unsigned long *text,
+				     unsigned long *rodata, unsigned long *total)
+{
+#ifdef STP_HAVE_MODULE_MEM
+	*text = m->mem[MOD_TEXT].size;
+	*rodata = m->mem[MOD_RODATA].size + m->mem[MOD_RO_AFTER_INIT].size;
+	*total = *text + *rodata + m->mem[MOD_DATA].size;
+#else
+	*text = m->core_layout.text_size;
+	*rodata = m->core_layout.ro_after_init_size - m->core_layout.text_size;
+	*total = m->core_layout.size;
+#endif
+}
+
 /* The globals' rwlocks, taken only inside hits (preemption already off):
  * the architecture's operations, without rwlock_t's preempt count and
  * calls, where rwlock_t is just the architecture's lock.  Kernels that

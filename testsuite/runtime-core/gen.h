@@ -241,14 +241,15 @@ static const struct stp_lock_use locks_all_r[] = {
 };
 
 static const struct stp_probe stp_probes[] = {
-	{ probe_begin_first, "begin(-1)", NULL, 0 },
-	{ probe_begin, "begin", NULL, 0 },
-	{ probe_begin_last, "begin(10)", NULL, 0 },
-	{ probe_timer, "timer.ms(" __stringify(RC_PERIOD_MS) ")", locks_ticks_w, 1 },
-	{ probe_jiffies, "timer.jiffies(1)", locks_jiffies_w, 1 },
-	{ probe_profile, "timer.profile", locks_profile_w, 1 },
-	{ probe_end, "end", locks_all_r, 3 },
-	{ probe_error, "error", locks_all_r, 3 },
+	{ probe_begin_first, "begin(-1)", "begin(-1)", NULL, 0 },
+	{ probe_begin, "begin", "begin", NULL, 0 },
+	{ probe_begin_last, "begin(10)", "begin(10)", NULL, 0 },
+	{ probe_timer, "timer.ms(" __stringify(RC_PERIOD_MS) ")",
+	  "timer.ms(" __stringify(RC_PERIOD_MS) ")", locks_ticks_w, 1 },
+	{ probe_jiffies, "timer.jiffies(1)", "timer.jiffies(1)", locks_jiffies_w, 1 },
+	{ probe_profile, "timer.profile", "timer.profile", locks_profile_w, 1 },
+	{ probe_end, "end", "end", locks_all_r, 3 },
+	{ probe_error, "error", "error", locks_all_r, 3 },
 };
 
 static int stp_globals_init(void)

@@ -257,7 +257,7 @@ static const struct stp_lock_use stp_locks_0[] = {
 };
 
 static const struct stp_probe stp_probes[] = {
-	{ probe_0, "begin", stp_locks_0, 3 },
+	{ probe_0, "begin", "begin", stp_locks_0, 3 },
 };
 
 static long stp_gp_g_on = 1LL;
