@@ -28,6 +28,15 @@
 static DEFINE_MUTEX(_stp_session_mutex);
 static pid_t _stp_target_pid;
 
+/* The local time zone, which the kernel does not keep: staprun passes the
+ * one its TZ gives at load time (UTC when loaded otherwise). */
+static long _stp_tz_gmtoff;             /* seconds west of UTC */
+module_param(_stp_tz_gmtoff, long, 0400);
+MODULE_PARM_DESC(_stp_tz_gmtoff, "local time zone: seconds west of UTC (staprun)");
+static char _stp_tz_name[16] = "UTC";
+module_param_string(_stp_tz_name, _stp_tz_name, sizeof(_stp_tz_name), 0400);
+MODULE_PARM_DESC(_stp_tz_name, "local time zone's name (staprun)");
+
 static pid_t _stp_target(void)
 {
 	return _stp_target_pid;

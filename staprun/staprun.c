@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ksyms.h"
@@ -43,11 +44,13 @@ static void usage(FILE *out)
 	      "  -h        show this help\n", out);
 }
 
-/* Join "global=value" operands (and the buffer size) into one module
- * parameter string. */
+/* Join "global=value" operands, the buffer size and the local time zone
+ * (the module's tz_gmtoff(), tz_name(), tz_ctime(): seconds west of UTC
+ * and the zone's abbreviation now, as localtime(3) sees them through TZ)
+ * into one module parameter string. */
 static char *join_params(int count, char **items, unsigned buf_mb)
 {
-	size_t len = 32;
+	size_t len = 128;
 	for (int i = 0; i < count; i++)
 		len += strlen(items[i]) + 1;
 	char *p = calloc(1, len);
@@ -65,7 +68,12 @@ static char *join_params(int count, char **items, unsigned buf_mb)
 		strcat(p, items[i]);
 	}
 	if (buf_mb)
-		snprintf(p + strlen(p), len - strlen(p), "%s_stp_bufsize=%u", count ? " " : "", buf_mb);
+		snprintf(p + strlen(p), len - strlen(p), "%s_stp_bufsize=%u", *p ? " " : "", buf_mb);
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm) && tm.tm_zone && !strpbrk(tm.tm_zone, " \"'"))
+		snprintf(p + strlen(p), len - strlen(p), "%s_stp_tz_gmtoff=%ld _stp_tz_name=%.15s",
+			 *p ? " " : "", -tm.tm_gmtoff, tm.tm_zone);
 	return p;
 }
 
