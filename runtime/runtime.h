@@ -351,6 +351,7 @@ static void _stp_exit(void);                        /* exit(): end the session i
 static void _stp_warn(const char *fmt, ...) __printf(1, 2);  /* "WARNING: ...\n" to stderr */
 static void _stp_print(const char *s);              /* the running hit's output */
 static void _stp_printf(const char *fmt, ...) __printf(1, 2);
+static void _stp_system(const char *cmd);           /* system(): stapio runs cmd */
 static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
 static long _stp_tz_gmtoff;                         /* local zone, seconds west of UTC */
 static char _stp_tz_name[16];                       /* local zone's name (session.c) */

@@ -9,6 +9,7 @@ enum stp_rec_type {
 	STP_REC_STDERR = 2,     /* ERROR:/WARNING: lines */
 	STP_REC_EXIT = 3,       /* please send "stop" */
 	STP_REC_DONE = 4,       /* payload: s32 status; the last record */
+	STP_REC_SYSTEM = 5,     /* payload: a command for stapio to run (system()) */
 };
 
 struct stp_rec {

@@ -17,17 +17,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In the forked child: undo the relay's signal setup, wait, exec. */
-static void run_held(int hold_fd, const char *cmd)
+/* In a forked child: undo the relay's signal setup. */
+static void reset_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
 	sigset_t none;
-	char go;
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* In the forked child: wait, exec. */
+static void run_held(int hold_fd, const char *cmd)
+{
+	char go;
+
+	reset_signals();
 	ssize_t n;
 	do
 		n = read(hold_fd, &go, 1);
@@ -113,4 +120,23 @@ int target_watch(pid_t pid)
 bool target_gone(pid_t pid)
 {
 	return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+pid_t child_run(const char *cmd, int out_fd)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(stderr, "WARNING: system(): cannot fork: %s\n", strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		reset_signals();
+		if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		fprintf(stderr, "WARNING: system(): /bin/sh: %s\n", strerror(errno));
+		_exit(127);
+	}
+	return pid;
 }

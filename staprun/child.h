@@ -1,5 +1,6 @@
 /* child.h - the processes a session watches: the -c command (started
- * held, released once probes are live) and the -x process. */
+ * held, released once probes are live), the -x process, and the
+ * commands the script's system() starts. */
 #ifndef STAPRUN_CHILD_H
 #define STAPRUN_CHILD_H
 
@@ -20,6 +21,10 @@ int child_spawn(struct child *c, const char *cmd);
 void child_release(struct child *c, bool go);
 /* Reap it if it has exited; true when it has (now or before). */
 bool child_reap(struct child *c);
+
+/* Start `sh -c cmd` now, with its stdout on out_fd (the script's output),
+ * for the script's system(): its pid, or 0 when it could not (said). */
+pid_t child_run(const char *cmd, int out_fd);
 
 /* A descriptor that becomes readable when process pid exits (pidfd), or
  * -1 when the kernel has none: then poll target_gone() now and then. */

@@ -42,9 +42,11 @@
 #define READ_CHUNK (64 * 1024)
 #define OUT_CAP (64 * 1024)
 #define STOP_GRACE_MS 2000      /* wait for DONE after a failed "stop" */
+#define MAX_SYSTEM 64           /* system() commands running at once */
+#define SYSTEM_GRACE_MS 1000    /* wait for them at the end, at most */
 
 /* The records of runtime/transport.h, as the module writes them. */
-enum { REC_STDOUT = 1, REC_STDERR = 2, REC_EXIT = 3, REC_DONE = 4 };
+enum { REC_STDOUT = 1, REC_STDERR = 2, REC_EXIT = 3, REC_DONE = 4, REC_SYSTEM = 5 };
 struct rec_hdr {
 	uint32_t type;
 	uint32_t len;
@@ -71,6 +73,9 @@ struct relay {
 	bool stop_wanted, stop_sent, failed, done, warned_type;
 	int64_t give_up_at;     /* ms, monotonic; 0: wait for DONE forever */
 	int status;
+	/* the script's system() commands still running */
+	pid_t sys_pid[MAX_SYSTEM];
+	int nsys;
 };
 
 static volatile sig_atomic_t got_stop_signal, got_chld;
@@ -239,6 +244,46 @@ static void ctl_done(struct relay *r, int err)
 	}
 }
 
+/* ---- system() ---- */
+
+/* Reap the system() commands that have exited (all of them, waiting up
+ * to deadline ms of the monotonic clock, when deadline is not 0). */
+static void reap_system(struct relay *r, int64_t deadline)
+{
+	for (;;) {
+		int left = 0;
+		for (int i = 0; i < r->nsys; i++) {
+			int st;
+			if (waitpid(r->sys_pid[i], &st, WNOHANG) == 0)
+				r->sys_pid[left++] = r->sys_pid[i];
+		}
+		r->nsys = left;
+		if (!r->nsys || !deadline || now_ms() >= deadline)
+			return;
+		usleep(10 * 1000);
+	}
+}
+
+/* Run a system() command: the output relayed so far goes first, as the
+ * script printed it before the call.  With MAX_SYSTEM running, the
+ * oldest is waited for. */
+static void start_system(struct relay *r, const char *p, size_t n)
+{
+	char *cmd = strndup(p, n);
+
+	if (!cmd)
+		return;
+	out_flush(r);
+	if (r->nsys == MAX_SYSTEM) {
+		waitpid(r->sys_pid[0], NULL, 0);
+		memmove(r->sys_pid, r->sys_pid + 1, --r->nsys * sizeof(r->sys_pid[0]));
+	}
+	pid_t pid = child_run(cmd, r->out_fd);
+	if (pid)
+		r->sys_pid[r->nsys++] = pid;
+	free(cmd);
+}
+
 /* ---- records ---- */
 
 static void handle_record(struct relay *r, const struct rec_hdr *h, const char *p)
@@ -254,6 +299,9 @@ static void handle_record(struct relay *r, const struct rec_hdr *h, const char *
 		return;
 	case REC_EXIT:
 		request_stop(r, "the script asked to exit");
+		return;
+	case REC_SYSTEM:
+		start_system(r, p, h->len);
 		return;
 	case REC_DONE:
 		st = 1;
@@ -370,6 +418,7 @@ static void handle_events(struct relay *r)
 			report_child(r->child.status);
 			request_stop(r, "the -c command exited");
 		}
+		reap_system(r, 0);
 	}
 	if (r->o->target && r->watch_fd < 0 && !r->stop_wanted && target_gone(r->o->target))
 		request_stop(r, "the -x process exited");
@@ -479,6 +528,8 @@ static void setup_signals(sigset_t *wait_mask)
 
 static void teardown(struct relay *r)
 {
+	out_flush(r);
+	reap_system(r, now_ms() + SYSTEM_GRACE_MS);
 	child_release(&r->child, false);
 	if (r->ctl_pid) {
 		int st;
