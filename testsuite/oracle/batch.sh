@@ -60,14 +60,20 @@ rt_opts() {
 	[ ! -f "$1/$2.opts" ] || tr '\n' ' ' <"$1/$2.opts"
 }
 
-# rt_key RUNDIR NAME: a key of the script and its options, naming the
-# peer's cached module for them.
+# rt_args RUNDIR NAME: the script's arguments ($1, @1 ...), from
+# NAME.args (words, one line or several), for after the script's name.
+rt_args() {
+	[ ! -f "$1/$2.args" ] || tr '\n' ' ' <"$1/$2.args"
+}
+
+# rt_key RUNDIR NAME: a key of the script, its options and arguments,
+# naming the peer's cached module for them.
 rt_key() {
-	cat "$1/$2.stp" "$1/$2.opts" 2>/dev/null | cksum | tr ' ' -
+	cat "$1/$2.stp" "$1/$2.opts" "$1/$2.args" 2>/dev/null | cksum | tr ' ' -
 }
 
 # rt_build STAPCMD RUNDIR NAME WORKDIR: build NAME.ko into WORKDIR with
-# `STAPCMD -p4 -r KREL -m NAME OPTS NAME.stp`, run from WORKDIR on a copy
+# `STAPCMD -p4 -r KREL -m NAME OPTS NAME.stp ARGS`, run from WORKDIR on a copy
 # of the script so that error messages name "NAME.stp" exactly as the
 # goldens do.  STAPCMD is word-split (it may carry -R DIR).  The build log
 # goes to WORKDIR/NAME.log.  Returns the stap status (non-zero if no .ko).
@@ -81,7 +87,7 @@ rt_build() {
 	fi
 	# shellcheck disable=SC2086 # both are word lists on purpose
 	(cd "$work" && $stapcmd -p4 -r "$RT_KREL" -m "$name" $(rt_opts "$dir" "$name") \
-		"$name.stp") >"$work/$name.log" 2>&1
+		"$name.stp" $(rt_args "$dir" "$name")) >"$work/$name.log" 2>&1
 	rc=$?
 	[ "$rc" -ne 0 ] || [ -f "$work/$name.ko" ] || rc=99
 	return "$rc"

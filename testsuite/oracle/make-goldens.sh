@@ -67,7 +67,7 @@ main() {
 	mapfile -t names < <(rt_cases "$rundir" "$@")
 	patch_runtime
 	mkdir -p "$work/ko" "$work/build" "$work/log"
-	export -f build_one rt_build rt_opts rt_key
+	export -f build_one rt_build rt_opts rt_args rt_key
 	export work rundir RT_KREL
 	printf '%s\n' "${names[@]}" |
 		xargs -P "${ORACLE_JOBS:-1}" -I{} bash -c \

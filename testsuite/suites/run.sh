@@ -126,7 +126,7 @@ main() {
 	mkdir -p "$work/ko" "$work/build" "$work/split"
 
 	t0=$(date +%s)
-	export -f build_case rt_build rt_kmod rt_opts rt_key
+	export -f build_case rt_build rt_kmod rt_opts rt_args rt_key
 	export work rundir oracle_work RT_KREL STAP ORACLE
 	printf '%s\n' "${names[@]}" | xargs -P "${RUN_JOBS:-2}" -I{} bash -c \
 		'build_case {} >/dev/null 2>&1'
