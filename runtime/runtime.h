@@ -376,6 +376,19 @@ static int _stp_is_compat_task(void);
 #define _STP_QUOTE_USER 0x2     /* _stp_mem_quote: addr is in the current task's user space */
 static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags);
 static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags);
+/* A row of a table that names values or flag bits (tapset decoders):
+ * _STP_NAME(O_RDONLY) is { O_RDONLY, "O_RDONLY" }. */
+struct _stp_name {
+	long val;
+	const char *name;
+};
+#define _STP_NAME(x) { (long)(x), #x }
+static const char *_stp_name_find(const struct _stp_name *t, size_t n, long val);
+static size_t _stp_name_str(char *buf, size_t size, const struct _stp_name *t, size_t n, long val);
+static size_t _stp_bits_cat(char *buf, size_t size, const struct _stp_name *t, size_t n,
+			    unsigned long val);
+static size_t _stp_bits_str(char *buf, size_t size, const struct _stp_name *t, size_t n,
+			    unsigned long val, const char *zero_name);
 
 /* Embedded C bodies: pass 3 wraps each body so that these can leave it
  * with `goto stp_embedded_out;` (a label it places after the body).

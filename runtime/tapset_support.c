@@ -183,6 +183,72 @@ static int64_t _stp_gettime_ns(void)
 	return ktime_get_real_fast_ns();
 }
 
+/* ---- naming values and flag words from tables ---- */
+
+static const char *_stp_name_find(const struct _stp_name *t, size_t n, long val)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].val == val)
+			return t[i].name;
+	return NULL;
+}
+
+static size_t _stp_name_str(char *buf, size_t size, const struct _stp_name *t, size_t n, long val)
+{
+	const char *name = _stp_name_find(t, n, val);
+
+	if (!size)
+		return 0;
+	if (name)
+		strscpy(buf, name, size);
+	else
+		snprintf(buf, size, "0x%lx", val);
+	return strlen(buf);
+}
+
+/* One pass over t: an entry names the bits of val it shares that no
+ * earlier entry named, all of them at once (a multi-bit field such as
+ * MAP_TYPE or O_SYNC).  The text stops growing where buf is full, a name
+ * maybe cut short, as snprintf cuts it. */
+static size_t _stp_bits_cat(char *buf, size_t size, const struct _stp_name *t, size_t n,
+			    unsigned long val)
+{
+	size_t len, i;
+	const char *sep;
+
+	if (!size)
+		return 0;
+	len = strlen(buf);
+	sep = len ? "|" : "";
+	for (i = 0; i < n && val; i++) {
+		if (!(val & (unsigned long)t[i].val))
+			continue;
+		val &= ~(unsigned long)t[i].val;
+		len += snprintf(buf + len, size - len, "%s%s", sep, t[i].name);
+		if (len >= size)
+			return size - 1;
+		sep = "|";
+	}
+	if (val)
+		len += snprintf(buf + len, size - len, "%s0x%lx", sep, val);
+	return min(len, size - 1);
+}
+
+static size_t _stp_bits_str(char *buf, size_t size, const struct _stp_name *t, size_t n,
+			    unsigned long val, const char *zero_name)
+{
+	if (!size)
+		return 0;
+	if (!val) {
+		strscpy(buf, zero_name ? zero_name : "0x0", size);
+		return strlen(buf);
+	}
+	buf[0] = '\0';
+	return _stp_bits_cat(buf, size, t, n, val);
+}
+
 /* ---- quoting ---- */
 
 /* The printable text of byte b into e (at most 4 bytes), its length. */
