@@ -369,6 +369,8 @@ static __always_inline bool _stp_lock_all(const struct stp_probe *p)
 				   user_mode_p says so; kprobe regs never are */
 #define STP_HIT_ARGS    0x4     /* c->args: the hit's arguments (tracepoints) */
 #define STP_HIT_SAVED   0x8     /* c->entry_saved: @entry storage (kretprobes) */
+#define STP_HIT_PROCESS 0x10    /* begin, end and error probes, in process
+				   context: MAXACTION_INTERRUPTIBLE applies */
 
 /* A hit runs with preemption off; interrupts stay on (an interrupt's
  * probe landing in a hit is skipped) unless -DINTERRUPTIBLE=0 asks to
@@ -423,6 +425,7 @@ static __always_inline void _stp_hit(const struct stp_probe *p, struct pt_regs *
 	if (how & STP_HIT_USER)
 		c->user_mode_p = regs ? user_mode(regs) : 0;
 	c->actioncount = 0;
+	c->actionlimit = (how & STP_HIT_PROCESS) ? MAXACTION_INTERRUPTIBLE : MAXACTION;
 	c->nesting = 0;
 	p->handler(c);
 	if (how & STP_HIT_ARGS)
@@ -451,7 +454,7 @@ out:
 static notrace void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs *regs,
 				      const int64_t *args, void *saved, int state)
 {
-	_stp_hit(p, regs, args, saved, state, STP_HIT_ALL);
+	_stp_hit(p, regs, args, saved, state, STP_HIT_ALL | STP_HIT_PROCESS);
 }
 
 static notrace void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs)

@@ -37,9 +37,23 @@
 #ifndef MAXSTRINGLEN
 #define MAXSTRINGLEN 512
 #endif
+#ifdef STP_SUPPRESS_TIME_LIMITS  /* --suppress-time-limits */
+#ifndef MAXACTION
+#define MAXACTION (LONG_MAX / 2)
+#endif
+#ifndef MAXACTION_INTERRUPTIBLE
+#define MAXACTION_INTERRUPTIBLE (LONG_MAX / 2)
+#endif
+#endif
 #ifndef MAXACTION
 #define MAXACTION 1000          /* statements per probe hit */
 #endif
+#ifndef MAXACTION_INTERRUPTIBLE  /* the same, in begin, end and error probes */
+#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
+#endif
+/* The lower of the two: a hit under it needs no look at which applies. */
+#define STP_MAXACTION_MIN \
+	((MAXACTION) < (MAXACTION_INTERRUPTIBLE) ? (MAXACTION) : (MAXACTION_INTERRUPTIBLE))
 #ifndef MAXNESTING
 #define MAXNESTING 10           /* script function call depth */
 #endif
@@ -306,6 +320,8 @@ struct context {
 					   an address (_stp_kspill) */
 	int user_mode_p;                /* regs are a user-mode register set */
 	long actioncount;               /* statements so far in this hit */
+	long actionlimit;               /* its limit: MAXACTION, or in begin, end
+					   and error probes MAXACTION_INTERRUPTIBLE */
 	int nesting;                    /* script function calls active */
 	const char *last_error;         /* the pending error's message, or NULL */
 	const char *last_loc;           /* where: "operator '/' at t.stp:3:9" */
@@ -339,7 +355,7 @@ static void _stp_errorf(struct context *c, const char *loc, const char *fmt, ...
 static inline bool _stp_action(struct context *c, long n, const char *loc)
 {
 	c->actioncount += n;
-	if (unlikely(c->actioncount > MAXACTION)) {
+	if (unlikely(c->actioncount > STP_MAXACTION_MIN && c->actioncount > c->actionlimit)) {
 		_stp_error(c, "MAXACTION exceeded", loc);
 		return true;
 	}

@@ -48,7 +48,8 @@ static const char helpers[] =
 	"sizeof(union stp_frame)))\n"
 	"static __always_inline bool stp_act(struct context *c, long *ac, long n, "
 	"const char *loc)\n"
-	"{\n\t*ac += n;\n\tif (likely(*ac <= MAXACTION))\n\t\treturn false;\n"
+	"{\n\t*ac += n;\n\tif (likely(*ac <= STP_MAXACTION_MIN) || *ac <= c->actionlimit)\n"
+	"\t\treturn false;\n"
 	"\tc->actioncount = *ac;\n\t_stp_error(c, \"MAXACTION exceeded\", loc);\n"
 	"\treturn true;\n}\n"
 	"static inline int64_t stp_div(int64_t a, int64_t b)\n"
@@ -316,6 +317,8 @@ static void write_head(struct emit *E, FILE *out)
 	fprintf(out, "/* %s.c: generated from %s by stap (SystemTap in C) */\n", E->module,
 		script);
 	fprintf(out, "#define STP_MODULE_NAME \"%s\"\n", E->module);
+	if (s->suppress_time_limits)
+		fputs("#define STP_SUPPRESS_TIME_LIMITS 1\n", out);
 	for (int i = 0; i < s->c_defines.count; i++) {
 		const char *d = s->c_defines.items[i];
 		const char *eq = strchr(d, '=');

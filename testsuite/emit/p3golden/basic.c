@@ -10,7 +10,7 @@ static const struct stp_module_desc stp_module;
 static __always_inline bool stp_act(struct context *c, long *ac, long n, const char *loc)
 {
 	*ac += n;
-	if (likely(*ac <= MAXACTION))
+	if (likely(*ac <= STP_MAXACTION_MIN) || *ac <= c->actionlimit)
 		return false;
 	c->actioncount = *ac;
 	_stp_error(c, "MAXACTION exceeded", loc);
