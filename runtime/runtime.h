@@ -44,6 +44,9 @@
 #ifndef MAXACTION_INTERRUPTIBLE
 #define MAXACTION_INTERRUPTIBLE (LONG_MAX / 2)
 #endif
+#ifndef MAXTRYLOCK
+#define MAXTRYLOCK INT_MAX
+#endif
 #endif
 #ifndef MAXACTION
 #define MAXACTION 1000          /* statements per probe hit */

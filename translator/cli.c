@@ -501,6 +501,11 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 	}
 	if (refused)
 		return CLI_EXIT_FAIL;
+	if (s->suppress_time_limits && !s->guru) {
+		/* it lifts the limits that keep a probe from hanging the kernel */
+		fputs("stap: --suppress-time-limits requires guru mode (-g)\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
 	if (s->runtime != RUNTIME_KERNEL) {
 		fprintf(stderr, "stap: --runtime=%s is not implemented yet\n",
 			s->runtime == RUNTIME_BPF ? "bpf" : "dyninst");

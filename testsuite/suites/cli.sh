@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 35
+# plan: 37
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -49,6 +49,8 @@ expect_run verbose_pass2_line 0 '^Pass 2: analyzed script: 1 probe, 0 functions,
 expect_run analysis_failed_line 1 '^Pass 2: analysis failed\.  \[man error::pass2\]$' err -- "$STAP" -p2 -e 'probe begin { no_such_function() }'
 expect_run script_from_stdin 0 '^probe begin' out -- sh -c "echo 'probe begin { exit() }' | \"\$1\" -p1 -" sh "$STAP"
 expect_run script_args 0 'x = 42;' out -- "$STAP" -p1 -e 'probe begin { x = $1; s = @2 }' 42 foo
+expect_run suppress_time_limits_needs_guru 1 "suppress-time-limits requires guru mode" err -- "$STAP" -p2 --suppress-time-limits -e 'probe begin { println(1) }'
+expect_run suppress_time_limits_define 0 '^#define STP_SUPPRESS_TIME_LIMITS 1$' out -- "$STAP" -p3 -g --suppress-time-limits -e 'probe begin { println(1) }'
 # Options whose features are not built: refused, never ignored.
 expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
 expect_run future_bulk 1 "option -b is not implemented yet" err -- "$STAP" -b -e 'probe begin {}'
