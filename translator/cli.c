@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* An option whose feature is planned but not in any pass yet. */
 #define FUTURE 99
@@ -64,7 +66,7 @@ static const struct opt_spec opts[] = {
 	[OPT_NOWARN] = { NULL, 'w', no_argument, NULL, "suppress warnings", 1 },
 	[OPT_WERROR] = { NULL, 'W', no_argument, NULL, "treat warnings as errors", 1 },
 	[OPT_GURU] = { NULL, 'g', no_argument, NULL, "guru mode: allow embedded C and unsafe constructs", 1 },
-	[OPT_PROLOGUE] = { NULL, 'P', no_argument, NULL, "search function prologues for parameter locations", FUTURE },
+	[OPT_PROLOGUE] = { NULL, 'P', no_argument, NULL, "search function prologues for parameter locations", 2 },
 	[OPT_BULK] = { NULL, 'b', no_argument, NULL, "bulk mode: one output file per CPU", FUTURE },
 	[OPT_TIMING] = { NULL, 't', no_argument, NULL, "collect and print probe timing", FUTURE },
 	[OPT_BUFSIZE] = { NULL, 's', required_argument, "NUM", "per-CPU transport buffer size in MB", 5 },
@@ -99,7 +101,7 @@ static const struct opt_spec opts[] = {
 	[OPT_BPF] = { "bpf", 0, no_argument, NULL, "same as --runtime=bpf", FUTURE },
 	[OPT_DYNINST] = { "dyninst", 0, no_argument, NULL, "same as --runtime=dyninst", FUTURE },
 	[OPT_PROLOGUE_WHEN] = { "prologue-searching", 0, optional_argument, "WHEN",
-				"prologue searching: never, always or auto", FUTURE },
+				"prologue searching: never, always or auto", 2 },
 	[OPT_PRIVILEGE] = { "privilege", 0, required_argument, "LEVEL",
 			    "check the script against stapusr, stapsys or stapdev", 2 },
 	[OPT_UNPRIVILEGED] = { "unprivileged", 0, no_argument, NULL, "same as --privilege=stapusr", 2 },
@@ -311,6 +313,10 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 	case OPT_RELEASE: s->kernel = arg; return true;
 	case OPT_ARCH: s->arch = arg; return true;
 	case OPT_MODULE:
+		if (!*arg) {
+			usage_error("%s", "-m needs a module name");
+			return false;
+		}
 		for (const char *c = arg; *c; c++)
 			if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 			      (c > arg && *c >= '0' && *c <= '9'))) {
@@ -397,9 +403,18 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 	case OPT_REMOTE: strlist_push(&s->remotes, arg); return true;
 	case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; return true;
 	case OPT_NO_GLOBAL_VAR_DISPLAY: s->no_global_var_display = true; return true;
+	case OPT_PROLOGUE_WHEN:
+		if (!arg || strcmp(arg, "always") == 0) {
+			s->prologue_search = true;
+		} else if (strcmp(arg, "never") == 0 || strcmp(arg, "auto") == 0) {
+			s->prologue_search = false;
+		} else {
+			usage_error("invalid --prologue-searching '%s' (never, always or auto)", arg);
+			return false;
+		}
+		return true;
 	case OPT_COVERAGE:
 	case OPT_INTERACTIVE:
-	case OPT_PROLOGUE_WHEN:
 	case OPT_CHECK_VERSION:
 	case OPT_CLEAN_CACHE:
 	case OPT_REMOTE_PREFIX:
@@ -426,6 +441,29 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 		break;
 	}
 	return false;
+}
+
+/* TMPDIR, where passes 3 and 4 make their directory, checked up front as
+ * upstream does: NULL when it is unset or usable, else why not.  Kbuild
+ * and the shell see the path unquoted, so only plain characters pass. */
+static const char *tmpdir_problem(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct stat st;
+
+	if (!dir || !*dir)
+		return NULL;
+	if (dir[strspn(dir, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789/._-+,@=")])
+		return "has characters make and the shell would take apart (use letters, "
+		       "digits and /._-+,@=)";
+	if (stat(dir, &st) != 0)
+		return strerror(errno);
+	if (!S_ISDIR(st.st_mode))
+		return "is not a directory";
+	if (access(dir, W_OK | X_OK) != 0)
+		return "is not writable";
+	return NULL;
 }
 
 enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_built)
@@ -501,6 +539,15 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 	}
 	if (refused)
 		return CLI_EXIT_FAIL;
+	const char *bad_tmpdir = tmpdir_problem();
+	if (bad_tmpdir) {
+		fprintf(stderr, "stap: TMPDIR '%s': %s\n", getenv("TMPDIR"), bad_tmpdir);
+		return CLI_EXIT_FAIL;
+	}
+	if (s->target_cmd && s->target_pid) {
+		fputs("stap: -c and -x cannot be used together: one target only\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
 	if (s->suppress_time_limits && !s->guru) {
 		/* it lifts the limits that keep a probe from hanging the kernel */
 		fputs("stap: --suppress-time-limits requires guru mode (-g)\n", stderr);

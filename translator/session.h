@@ -52,7 +52,9 @@ struct session {
 	bool guru;              /* -g */
 	bool bulk;              /* -b */
 	bool timing;            /* -t */
-	bool prologue_search;   /* -P */
+	bool prologue_search;   /* -P, --prologue-searching[=always]: accepted; our
+				   DWARF parameters come from location lists,
+				   exact at the entry where the probe sits */
 	bool flight_recorder;   /* -F */
 	bool skip_badvars;
 	bool suppress_handler_errors;

@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 37
+# plan: 44
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -51,6 +51,13 @@ expect_run script_from_stdin 0 '^probe begin' out -- sh -c "echo 'probe begin { 
 expect_run script_args 0 'x = 42;' out -- "$STAP" -p1 -e 'probe begin { x = $1; s = @2 }' 42 foo
 expect_run suppress_time_limits_needs_guru 1 "suppress-time-limits requires guru mode" err -- "$STAP" -p2 --suppress-time-limits -e 'probe begin { println(1) }'
 expect_run suppress_time_limits_define 0 '^#define STP_SUPPRESS_TIME_LIMITS 1$' out -- "$STAP" -p3 -g --suppress-time-limits -e 'probe begin { println(1) }'
+expect_run empty_module_name 1 "-m needs a module name" err -- "$STAP" -m '' -p1 -e 'probe begin {}'
+expect_run cmd_and_pid 1 "-c and -x cannot be used together" err -- "$STAP" -c true -x 1 -p1 -e 'probe begin {}'
+expect_run tmpdir_missing 1 "^stap: TMPDIR '/nonexistent/dir': No such file or directory$" err -- env TMPDIR=/nonexistent/dir "$STAP" -p1 -e 'probe begin {}'
+expect_run tmpdir_not_dir 1 "TMPDIR '/etc/passwd': is not a directory" err -- env TMPDIR=/etc/passwd "$STAP" -p1 -e 'probe begin {}'
+expect_run tmpdir_bad_chars 1 "TMPDIR '/tmp/a b': has characters" err -- env 'TMPDIR=/tmp/a b' "$STAP" -p1 -e 'probe begin {}'
+expect_run prologue_searching 0 '^probe begin' out -- "$STAP" --prologue-searching=never -P -p1 -e 'probe begin {}'
+expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
 # Options whose features are not built: refused, never ignored.
 expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
 expect_run future_bulk 1 "option -b is not implemented yet" err -- "$STAP" -b -e 'probe begin {}'
