@@ -372,8 +372,8 @@ static void _stp_print(const char *s);              /* the running hit's output 
 static void _stp_printf(const char *fmt, ...) __printf(1, 2);
 static void _stp_system(const char *cmd);           /* system(): stapio runs cmd */
 static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
-static long _stp_tz_gmtoff;                         /* local zone, seconds west of UTC */
-static char _stp_tz_name[16];                       /* local zone's name (session.c) */
+static long _stp_tz_gmtoff(void);                   /* local zone: seconds west of UTC */
+static const char *_stp_tz_name(void);              /* local zone's name */
 static int64_t _stp_gettime_ns(void);
 
 /* ---- helpers of tapset C bodies (doc/runtime-api.md, tapset_support.c) ---- */

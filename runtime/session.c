@@ -30,12 +30,22 @@ static pid_t _stp_target_pid;
 
 /* The local time zone, which the kernel does not keep: staprun passes the
  * one its TZ gives at load time (UTC when loaded otherwise). */
-static long _stp_tz_gmtoff;             /* seconds west of UTC */
-module_param(_stp_tz_gmtoff, long, 0400);
+static long _stp_tz_offset;             /* seconds west of UTC */
+module_param_named(_stp_tz_gmtoff, _stp_tz_offset, long, 0400);
 MODULE_PARM_DESC(_stp_tz_gmtoff, "local time zone: seconds west of UTC (staprun)");
-static char _stp_tz_name[16] = "UTC";
-module_param_string(_stp_tz_name, _stp_tz_name, sizeof(_stp_tz_name), 0400);
+static char _stp_tz_zone[16] = "UTC";
+module_param_string(_stp_tz_name, _stp_tz_zone, sizeof(_stp_tz_zone), 0400);
 MODULE_PARM_DESC(_stp_tz_name, "local time zone's name (staprun)");
+
+static long _stp_tz_gmtoff(void)
+{
+	return _stp_tz_offset;
+}
+
+static const char *_stp_tz_name(void)
+{
+	return _stp_tz_zone;
+}
 
 static pid_t _stp_target(void)
 {
