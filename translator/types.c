@@ -285,6 +285,9 @@ static int64_t lit_value(const struct node *n)
 	return n && n->kind == ND_NUM ? n->u.num : 0;
 }
 
+/* The most buckets a linear histogram may have, as upstream. */
+#define HIST_LINEAR_MAX_BUCKETS 126
+
 static void check_hist_linear(struct typer *T, const struct node *n)
 {
 	const struct node *lo = n->u.stat.params, *hi = lo ? lo->next : NULL;
@@ -295,13 +298,18 @@ static void check_hist_linear(struct typer *T, const struct node *n)
 		diag_error(D_SEM_BAD_ARGUMENT, &step->pos,
 			   "@hist_linear step must be greater than 0, not %lld",
 			   (long long)lit_value(step));
-	else if (lit_value(hi) <= lit_value(lo))
+	else if (lit_value(hi) < lit_value(lo))
 		diag_error(D_SEM_BAD_ARGUMENT, &hi->pos,
-			   "@hist_linear upper bound %lld must be greater than the lower bound %lld",
+			   "@hist_linear upper bound %lld is below the lower bound %lld",
 			   (long long)lit_value(hi), (long long)lit_value(lo));
 	else if (((uint64_t)lit_value(hi) - (uint64_t)lit_value(lo)) / (uint64_t)lit_value(step) >
-		 1000000)
-		diag_error(D_SEM_BAD_ARGUMENT, &n->pos, "@hist_linear has too many buckets");
+		 HIST_LINEAR_MAX_BUCKETS - 1)
+		/* upstream's limit, which 4.8 enforces when the module loads */
+		diag_error(D_SEM_BAD_ARGUMENT, &n->pos,
+			   "@hist_linear has %llu buckets ((upper - lower) / step + 1): "
+			   "at most %d", (unsigned long long)(((uint64_t)lit_value(hi) -
+			   (uint64_t)lit_value(lo)) / (uint64_t)lit_value(step) + 1),
+			   HIST_LINEAR_MAX_BUCKETS);
 }
 
 static bool same_hist(const struct node *a, const struct node *b)
