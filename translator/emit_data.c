@@ -288,19 +288,24 @@ static void loop_body(struct emit *E, const struct node *body, int brk, int cont
 	emit_label_place(E, cont);
 }
 
-/* foreach (i in @hist_log(x)): the buckets that hold values. */
+/* foreach (i in @hist_log(x) [limit N]): every bucket index in ascending
+ * order, empty buckets and the under/overflow buckets included, as
+ * upstream visits them (a sort marker changes nothing there either);
+ * limit counts buckets visited. */
 static void foreach_hist(struct emit *E, const struct node *n, int brk, int cont)
 {
 	const struct node *h = n->u.fe.array;
 	const char *p = emit_stat_ptr(E, h->u.stat.operand);
 	const char *spec = emit_hist_spec(E, h->u.stat.operand);
+	const char *end = arena_printf(E->arena, "(%s)->nbuckets", spec);
 	emit_line(E, "const struct stp_stat *hs%d = %s;", brk, p);
-	emit_line(E, "int64_t hb%d;", brk);
-	emit_line(E, "for (hb%d = 0; hs%d && hb%d < (%s)->nbuckets; hb%d++) {", brk, brk, brk,
-		  spec, brk);
+	emit_line(E, "int64_t hb%d, he%d = %s;", brk, brk, end);
+	if (n->u.fe.limit) {
+		struct val lim = emit_expr(E, n->u.fe.limit);
+		emit_line(E, "he%d = min_t(int64_t, he%d, %s);", brk, brk, lim.c);
+	}
+	emit_line(E, "for (hb%d = 0; hs%d && hb%d < he%d; hb%d++) {", brk, brk, brk, brk, brk);
 	E->body->indent++;
-	emit_line(E, "if (!hs%d->hist[hb%d])", brk, brk);
-	emit_line(E, "\tcontinue;");
 	iteration_action(E, n);
 	if (n->u.fe.keys)
 		emit_line(E, "%s = hb%d;", emit_var_ref(E, n->u.fe.keys), brk);
