@@ -393,8 +393,11 @@ static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, un
 static int _stp_is_compat_task(void);
 #define _STP_QUOTE      0x1     /* _stp_text_quote/_stp_mem_quote: "text" or "text"... */
 #define _STP_QUOTE_USER 0x2     /* _stp_mem_quote: addr is in the current task's user space */
+#define _STP_QUOTE_BUFFER 0x4   /* a buffer, not a string: see struct stp_quoter */
 static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags);
 static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags);
+static void _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
+			       int flags);
 /* A row of a table that names values or flag bits (tapset decoders):
  * _STP_NAME(O_RDONLY) is { O_RDONLY, "O_RDONLY" }. */
 struct _stp_name {

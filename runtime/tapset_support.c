@@ -257,6 +257,7 @@ static size_t _stp_escape(unsigned char b, char *e)
 	char c;
 
 	switch (b) {
+	case '\0': c = '0'; break;     /* in buffers only */
 	case '\a': c = 'a'; break;
 	case '\b': c = 'b'; break;
 	case '\t': c = 't'; break;
@@ -330,35 +331,48 @@ static size_t _stp_escape_unit(const unsigned char *p, size_t len, char *e, size
 	return k + 2;
 }
 
-/* Quoted text written in pieces: the total escaped length is known
- * beforehand, so whether the text is cut is too. */
+/* Quoted text written in pieces, the way systemtap 4.8 cuts it: escapes
+ * go in while they fit the output length; quoted text takes at least 5
+ * ("" and ...) and its quotes count.  Input left over when the room ran
+ * out makes the text cut: quoted, it then keeps the whole escapes that fit
+ * before "...  In a buffer (_STP_QUOTE_BUFFER) the escape that did not fit
+ * counts as read, so a buffer whose last byte did not fit is not marked
+ * cut; in a string it counts as left over. */
 struct stp_quoter {
 	char *dst;
 	size_t pos;             /* bytes written */
-	size_t limit;           /* escapes stop here */
-	bool stopped;
+	size_t room;            /* escapes may still take this many */
+	size_t keep_limit;      /* a cut quoted text keeps dst[0..keep) ... */
+	size_t keep;            /* ... up to the last escape ending by keep_limit */
+	int flags;
+	bool stopped;           /* no more escapes go in */
+	bool left_over;         /* input was not all taken */
 };
 
-static void _stp_quote_start(struct stp_quoter *q, char *dst, size_t n, size_t total,
-			     int flags)
+static void _stp_quote_start(struct stp_quoter *q, char *dst, size_t n, int flags)
 {
-	size_t room = n - 1;    /* n >= 1: keep one byte for the NUL */
-	bool quote = flags & _STP_QUOTE;
+	size_t out = n - 1;     /* n >= 1: keep one byte for the NUL */
 
 	q->dst = dst;
 	q->pos = 0;
+	q->flags = flags;
 	q->stopped = false;
-	if (!quote) {
-		q->limit = room;
+	q->left_over = false;
+	q->room = out;
+	if (!(flags & _STP_QUOTE))
 		return;
+	if (out < 5) {          /* "" and ... always fit where there is room */
+		q->room = out >= 2 ? out - 2 : 0;
+		q->keep_limit = out >= 5 ? 1 : 0;
+	} else {
+		q->room = out - 2;
+		q->keep_limit = out - 4;
 	}
-	/* whole: "text" ; cut: "text"... */
-	if (total + 2 <= room)
-		q->limit = room - 1;
-	else
-		q->limit = room >= 5 ? room - 4 : min_t(size_t, room, 1);
-	if (room)
+	q->keep = 0;
+	if (out) {
 		dst[q->pos++] = '"';
+		q->keep = 1;
+	}
 }
 
 static void _stp_quote_add(struct stp_quoter *q, const unsigned char *p, size_t len)
@@ -366,38 +380,42 @@ static void _stp_quote_add(struct stp_quoter *q, const unsigned char *p, size_t 
 	char e[10];
 	size_t i, k, used;
 
-	for (i = 0; i < len && !q->stopped; i += used) {
-		k = _stp_escape_unit(p + i, len - i, e, &used);
-		if (q->pos + k > q->limit) {
+	for (i = 0; i < len; i += used) {
+		if (q->stopped || !q->room) {
 			q->stopped = true;
-			break;
+			q->left_over = true;
+			return;
+		}
+		k = _stp_escape_unit(p + i, len - i, e, &used);
+		if (k > q->room) {
+			q->stopped = true;
+			q->left_over = !(q->flags & _STP_QUOTE_BUFFER) || i + used < len;
+			return;
 		}
 		memcpy(q->dst + q->pos, e, k);
 		q->pos += k;
+		q->room -= k;
+		if (q->pos <= q->keep_limit)
+			q->keep = q->pos;
 	}
 }
 
 static size_t _stp_quote_end(struct stp_quoter *q, size_t n, int flags)
 {
 	if (flags & _STP_QUOTE) {
-		const char *tail = q->stopped ? "\"..." : "\"";
-		size_t k = min(strlen(tail), n - 1 - q->pos);
+		const char *tail = "\"";
+		size_t k;
 
+		if (q->left_over) {
+			q->pos = q->keep;
+			tail = "\"...";
+		}
+		k = min(strlen(tail), n - 1 - q->pos);
 		memcpy(q->dst + q->pos, tail, k);
 		q->pos += k;
 	}
 	q->dst[q->pos] = '\0';
 	return q->pos;
-}
-
-static size_t _stp_quoted_len(const unsigned char *p, size_t len)
-{
-	size_t total = 0, i, used;
-	char e[10];
-
-	for (i = 0; i < len; i += used)
-		total += _stp_escape_unit(p + i, len - i, e, &used);
-	return total;
 }
 
 static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags)
@@ -406,51 +424,59 @@ static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, 
 
 	if (!n)
 		return 0;
-	_stp_quote_start(&q, dst, n, _stp_quoted_len((const unsigned char *)src, len), flags);
+	_stp_quote_start(&q, dst, n, flags);
 	_stp_quote_add(&q, (const unsigned char *)src, len);
 	return _stp_quote_end(&q, n, flags);
 }
 
-/* Read len bytes at addr in 64-byte pieces, passing each to q (or, with
- * q NULL, adding up their escaped length in *total).  A UTF-8 sequence
- * cut by a piece boundary is escaped byte by byte, alike in both walks. */
-static long _stp_mem_walk(unsigned long addr, size_t len, bool user,
-			  struct stp_quoter *q, size_t *total)
+/* Quote len bytes at addr, read in 64-byte pieces (a UTF-8 sequence cut by
+ * a piece boundary is escaped byte by byte).  Reading stops once the
+ * output is full, so a fault past that point is not seen. */
+static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags)
 {
+	bool user = flags & _STP_QUOTE_USER;
 	unsigned char piece[64];
+	struct stp_quoter q;
 	size_t done = 0;
 
+	if (!n)
+		return -EFAULT;
+	_stp_quote_start(&q, dst, n, flags | _STP_QUOTE_BUFFER);
 	while (done < len) {
 		size_t k = min_t(size_t, len - done, sizeof(piece));
 		long rc = user ? _stp_read_user(piece, addr + done, k)
 			       : _stp_read_kernel(piece, addr + done, k);
 
-		if (rc)
+		if (rc) {
+			dst[0] = '\0';
 			return -EFAULT;
-		if (q)
-			_stp_quote_add(q, piece, k);
-		else
-			*total += _stp_quoted_len(piece, k);
+		}
+		_stp_quote_add(&q, piece, k);
 		done += k;
+		if (q.stopped) {
+			q.left_over = q.left_over || done < len;
+			break;
+		}
 	}
-	return 0;
+	return _stp_quote_end(&q, n, flags);
 }
 
-static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags)
+/* kernel_buffer_quoted()/user_buffer_quoted() into a MAXSTRINGLEN dst:
+ * as 4.8, an inlen of 0 or less reads up to MAXSTRINGLEN-1 bytes, an
+ * outlen of 0 or less gives "", quoted text takes at least 5 bytes; a
+ * fault gives the address in hex, unquoted. */
+static void _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
+			       int flags)
 {
-	bool user = flags & _STP_QUOTE_USER;
-	struct stp_quoter q;
-	size_t total = 0;
+	size_t n;
 
-	if (!n)
-		return -EFAULT;
-	if (_stp_mem_walk(addr, len, user, NULL, &total))
-		goto fault;
-	_stp_quote_start(&q, dst, n, total, flags);
-	if (_stp_mem_walk(addr, len, user, &q, NULL))
-		goto fault;
-	return _stp_quote_end(&q, n, flags);
-fault:
-	dst[0] = '\0';
-	return -EFAULT;
+	if (outlen <= 0) {
+		dst[0] = '\0';
+		return;
+	}
+	if (inlen <= 0)
+		inlen = MAXSTRINGLEN - 1;
+	n = clamp_t(int64_t, outlen, 5, MAXSTRINGLEN - 1) + 1;
+	if (_stp_mem_quote(dst, n, addr, min_t(int64_t, inlen, INT_MAX), flags | _STP_QUOTE) < 0)
+		snprintf(dst, MAXSTRINGLEN, "0x%lx", addr);
 }
