@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "compat.h"
 #include "paths.h"
 
 #include <errno.h>
@@ -386,7 +387,14 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 		s->privilege = arg;
 		return true;
 	case OPT_UNPRIVILEGED: s->privilege = "stapusr"; return true;
-	case OPT_COMPATIBLE: s->compatible = arg; return true;
+	case OPT_COMPATIBLE:
+		if (!compat_valid(arg)) {
+			usage_error("--compatible %s: a future version (this is compatible with "
+				    COMPAT_VERSION " and older)", arg);
+			return false;
+		}
+		s->compatible = arg;
+		return true;
 	case OPT_SKIP_BADVARS: s->skip_badvars = true; return true;
 	case OPT_SUPPRESS_ERRORS: s->suppress_handler_errors = true; return true;
 	case OPT_DISABLE_CACHE: s->disable_cache = true; return true;

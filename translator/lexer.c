@@ -281,10 +281,12 @@ static const char *find_pair(const char *p, const char *end, char a, char b)
 	return NULL;
 }
 
-/* Skip whitespace and comments; returns TF_SPACE if anything was skipped. */
+/* Skip whitespace and comments; returns TF_SPACE if anything was skipped,
+ * with TF_COMMENT if a comment was. */
 static unsigned skip_space(struct lexer *lx)
 {
 	const char *start = lx->p;
+	unsigned comment = 0;
 	while (lx->p < lx->end) {
 		char c = *lx->p;
 		if (cclass[(unsigned char)c] & CC_SPACE) {
@@ -296,7 +298,9 @@ static unsigned skip_space(struct lexer *lx)
 		} else if (c == '#' || (c == '/' && lx->p + 1 < lx->end && lx->p[1] == '/')) {
 			const char *nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
 			lx->p = nl ? nl : lx->end;
+			comment = TF_COMMENT;
 		} else if (c == '/' && lx->p + 1 < lx->end && lx->p[1] == '*') {
+			comment = TF_COMMENT;
 			const char *close = find_pair(lx->p + 2, lx->end, '*', '/');
 			if (!close) {
 				struct srcpos pos = pos_at(lx, lx->p);
@@ -310,7 +314,7 @@ static unsigned skip_space(struct lexer *lx)
 			break;
 		}
 	}
-	return lx->p != start ? TF_SPACE : 0;
+	return lx->p != start ? TF_SPACE | comment : 0;
 }
 
 static int digit_value(char c)

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "format.h"
 
 enum level {
@@ -543,12 +544,41 @@ struct node *parse_key_list(struct parser *p, int *n)
 	return head;
 }
 
+/* Whether the postfix operators apply to any value (autocast, 2.6 on): a
+ * value's -> [ ] $ $$; before, only a target's, and what follows another
+ * value starts the next statement. */
+static bool autocast_ops(const struct parser *p)
+{
+	return !compat_before(p->ctx->systemtap_v, COMPAT_AUTOCAST);
+}
+
+static bool is_pretty_op(const struct token *t)
+{
+	return t->kind == TK_IDENT &&
+	       ((t->len == 1 && t->text[0] == '$') ||
+		(t->len == 2 && t->text[0] == '$' && t->text[1] == '$'));
+}
+
+/* n becomes the base of a new autocast chain in c. */
+static struct node *autocast_start(struct parser *p, struct chain *c, struct node *n,
+				   const struct token *t)
+{
+	struct node *ac = parse_new(p, ND_AUTOCAST, t);
+	ac->u.tgt.base = n;
+	chain_start(c, ac);
+	return ac;
+}
+
 /* chain := primary { keys | field | '$' | '$$' }
- * Each keys on a non-target value nests an ND_INDEX: a level of depth. */
+ * keys after an array name (not parenthesised) or a histogram index it,
+ * each keys a level of nesting; after any other value they, like -> and
+ * $, make it an autocast chain. */
 static struct node *postfix_ops(struct parser *p, struct node *n)
 {
 	struct chain c;
 	int nested = 0;
+	bool paren = p->paren_primary;
+	p->paren_primary = false;
 	chain_start(&c, n);
 	for (;;) {
 		const struct token *t = parse_peek(p, 0);
@@ -559,24 +589,33 @@ static struct node *postfix_ops(struct parser *p, struct node *n)
 				parse_target_index(p, &c);
 				continue;
 			}
-			if (!parse_enter(p))
+			if ((n->kind == ND_VAR && !paren) || n->kind == ND_HIST_OP) {
+				if (!parse_enter(p))
+					break;
+				nested++;
+				struct node *idx = parse_new(p, ND_INDEX, t);
+				idx->u.index.base = n;
+				idx->u.index.keys = parse_key_list(p, &idx->u.index.nkeys);
+				n = idx;
+				continue;
+			}
+			if (!autocast_ops(p))
 				break;
-			nested++;
-			struct node *idx = parse_new(p, ND_INDEX, t);
-			idx->u.index.base = n;
-			idx->u.index.keys = parse_key_list(p, &idx->u.index.nkeys);
-			n = idx;
+			n = autocast_start(p, &c, n, t);
+			parse_target_index(p, &c);
 		} else if (parse_is_op(t, OP_ARROW)) {
 			if (!c.n) {
-				struct node *ac = parse_new(p, ND_AUTOCAST, t);
-				ac->u.tgt.base = n;
-				n = ac;
-				chain_start(&c, n);
+				if (!autocast_ops(p))
+					break;
+				n = autocast_start(p, &c, n, t);
 			} else if (c.pretty) {
 				break;
 			}
 			parse_field(p, &c);
-		} else if (c.n && !c.pretty && is_adjacent_pretty(t)) {
+		} else if (is_pretty_op(t) && !c.pretty &&
+			   (c.n ? is_adjacent_pretty(t) || autocast_ops(p) : autocast_ops(p))) {
+			if (!c.n)
+				n = autocast_start(p, &c, n, t);
 			add_comp(p, &c, COMP_PRETTY, t)->depth = (int)t->len;
 			parse_advance(p);
 		} else {
@@ -639,6 +678,7 @@ static struct node *parse_primary(struct parser *p)
 			parse_advance(p);
 			n = parse_expr(p);
 			parse_expect_close(p, OP_RPAREN, &open);
+			p->paren_primary = true;
 			return n;
 		}
 		break;

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 
 /* ---- tokens ---- */
 
@@ -228,6 +229,14 @@ void parse_leave(struct parser *p)
 	p->depth--;
 }
 
+/* Whether t continues the string literal before it: any adjacent literal,
+ * but before 2.0 not one after a comment. */
+static bool literal_glues(const struct parser *p, const struct token *t)
+{
+	return t->kind == TK_STRING &&
+	       !((t->flags & TF_COMMENT) && compat_before(p->ctx->systemtap_v, COMPAT_GLUE_COMMENT));
+}
+
 bool parse_string_literal(struct parser *p, enum diag_tag tag, const char **s, size_t *len)
 {
 	const struct token *t = parse_peek(p, 0);
@@ -241,13 +250,13 @@ bool parse_string_literal(struct parser *p, enum diag_tag tag, const char **s, s
 	*len = t->str_len;
 	parse_advance(p);
 	t = parse_peek(p, 0);
-	if (t->kind != TK_STRING)
+	if (!literal_glues(p, t))
 		return true;
 	/* Adjacent literals: join them all in one buffer. */
 	size_t cap = *len + t->str_len + 64, n = *len;
 	char *buf = arena_alloc(p->arena, cap + 1);
 	memcpy(buf, *s, n);
-	while ((t = parse_peek(p, 0))->kind == TK_STRING) {
+	while (literal_glues(p, t = parse_peek(p, 0))) {
 		if (n + t->str_len > cap) {
 			size_t ncap = (n + t->str_len) * 2;
 			buf = arena_realloc(p->arena, buf, n, ncap + 1);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "pass1.h"
+#include "compat.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -29,7 +30,7 @@ struct pass1 *pass1_new(struct arena *a, const struct session *s, unsigned flags
 	intern_init(&ctx->names, a);
 	parse_register_names(&ctx->names);
 	ctx->guru = s && s->guru;
-	ctx->systemtap_v = s && s->compatible ? s->compatible : "4.8";
+	ctx->systemtap_v = s && s->compatible ? s->compatible : COMPAT_VERSION;
 	ctx->privilege = s ? s->privilege : NULL;
 	ctx->runtime = "kernel";
 	if (s && s->runtime == RUNTIME_BPF)

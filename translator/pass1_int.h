@@ -206,6 +206,7 @@ struct parser {
 	int depth;                   /* nesting, bounded by PASS1_MAX_DEPTH */
 	bool too_deep_reported;
 	bool in_function;
+	bool paren_primary;          /* the primary just parsed was ( expr ) */
 	unsigned long consumed;      /* tokens consumed, to prove progress */
 	struct token marker;         /* the last foreach sort marker */
 	bool eof_unclosed;           /* an unclosed '{' at end of input was reported */

@@ -61,6 +61,7 @@ enum keyword {
 #define TF_FROM_ARG  0x02  /* pasted from a $N command-line argument */
 #define TF_AT_ARG    0x04  /* TK_ARG: @N / @# (string form), not $N / $# */
 #define TF_LEX_ERROR 0x08  /* the lexer already reported this token as bad */
+#define TF_COMMENT   0x10  /* a comment came right before it (with TF_SPACE) */
 
 /* One macro expansion, for "in expansion of macro '@m'" notes. */
 struct expansion {

@@ -242,8 +242,10 @@ static void target(struct out *o, const struct node *n)
 	} else if (n->kind == ND_ATVAR) {
 		put(o, "@var(");
 		cstr_lit(o, n->u.tgt.name);
-	} else {   /* ND_AUTOCAST */
-		expr(o, n->u.tgt.base, LV_PRIMARY);
+	} else {   /* ND_AUTOCAST: (base) keeps it one, even for an array name */
+		put(o, "(");
+		expr(o, n->u.tgt.base, LV_ASSIGN);
+		put(o, ")");
 	}
 	if (n->kind == ND_CAST || n->kind == ND_ATVAR) {
 		if (n->u.tgt.module) {

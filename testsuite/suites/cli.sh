@@ -57,6 +57,8 @@ expect_run tmpdir_missing 1 "^stap: TMPDIR '/nonexistent/dir': No such file or d
 expect_run tmpdir_not_dir 1 "TMPDIR '/etc/passwd': is not a directory" err -- env TMPDIR=/etc/passwd "$STAP" -p1 -e 'probe begin {}'
 expect_run tmpdir_bad_chars 1 "TMPDIR '/tmp/a b': has characters" err -- env 'TMPDIR=/tmp/a b' "$STAP" -p1 -e 'probe begin {}'
 expect_run prologue_searching 0 '^probe begin' out -- "$STAP" --prologue-searching=never -P -p1 -e 'probe begin {}'
+expect_run compatible_future 1 "^stap: --compatible 4.9: a future version" err -- "$STAP" --compatible=4.9 -p1 -e 'probe begin {}'
+expect_run compatible_older 0 '^probe begin' out -- "$STAP" --compatible=1.0 -p1 -e 'probe begin {}'
 expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
 # Options whose features are not built: refused, never ignored.
 expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
