@@ -73,7 +73,7 @@ check basic \
 	'want:| usym NULL' 'want:| compat 0' 'want:| time 1' 'want:| target 0' \
 	'want:| q0 a\"b\\c\n\t\001\377' 'want:| q1 "a\"b\\c\n\t\001\377"' \
 	'want:| q2 11 "abcdef"...' 'want:| q3 7 ab\001c' 'want:| q4 4 "ab"' \
-	'want:| m1 11 "x\000y\"z"' 'want:| m2 -14 []' 'want:| m3 9 "0123"...' \
+	'want:| m1 9 "x\0y\"z"' 'want:| m2 -14 []' 'want:| m3 9 "0123"...' \
 	'want:| twice(21)' 'want:| fn 42 hey! (empty)' 'want:| fn-err [negative: -1]' \
 	'want:| last begin' 'want:| tick 4' 'want:EXIT' 'want:| tick 5' 'never:| tick 6' \
 	'want:| end ticks=5 jiffies>0=1 profile>0=1 profile_regs>0=1' 'want:DONE 0' \
