@@ -384,6 +384,11 @@ static long _stp_read_kernel(void *dst, unsigned long addr, size_t n);
 static bool _stp_tv_load(struct context *c, int64_t *v, unsigned long addr, int size,
 			 bool sign, const char *loc);
 static long _stp_read_user(void *dst, unsigned long addr, size_t n);
+/* @kderef/@uderef: *v = the unsigned size-byte integer (1, 2, 4, 8) at addr
+ * in the kernel or the current task's user space; a fault raises "kernel
+ * (user) read fault at 0x... (addr)" at loc and returns true. */
+static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int size, bool user,
+		       const char *loc);
 static long _stp_kernel_string(char *dst, unsigned long addr, size_t max);
 static long _stp_user_string(char *dst, unsigned long addr, size_t max);
 static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n);

@@ -43,6 +43,26 @@ static long _stp_read_user(void *dst, unsigned long addr, size_t n)
 	return copy_from_user_nofault(dst, (const void __user *)addr, n) ? -EFAULT : 0;
 }
 
+static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int size, bool user,
+		       const char *loc)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } u;
+
+	if (!user)
+		return _stp_tv_load(c, v, addr, size, false, loc);
+	if (_stp_read_user(&u, addr, size)) {
+		_stp_errorf(c, loc, "user read fault at 0x%016lx (addr)", addr);
+		return true;
+	}
+	switch (size) {
+	case 1: *v = u.b; break;
+	case 2: *v = u.h; break;
+	case 4: *v = u.w; break;
+	default: *v = (int64_t)u.q; break;
+	}
+	return false;
+}
+
 /* How much to read at addr at once: up to 64 bytes, never across a page. */
 static size_t _stp_chunk(unsigned long addr, size_t left)
 {

@@ -54,6 +54,7 @@ enum node_kind {
 	ND_PERF,           /* @perf("counter"): u.str */
 	ND_CONST,          /* @const("C_NAME") (guru): u.str */
 	ND_REGISTER,       /* @kregister(N) (op 'k') / @uregister(N) (op 'u'): u.num */
+	ND_DEREF,          /* @kderef(SIZE, addr) (op 'k') / @uderef (op 'u'): u.deref */
 	ND_UNARY,          /* op: OP_MINUS OP_PLUS OP_NOT OP_TILDE OP_AMP; u.expr */
 	ND_PRE_INCDEC,     /* op: OP_INC OP_DEC, before the operand: u.expr */
 	ND_POST_INCDEC,    /* op: OP_INC OP_DEC, after the operand: u.expr */
@@ -141,6 +142,10 @@ struct node {
 		struct {
 			struct node *e;
 		} expr;
+		struct {
+			struct node *e;      /* the address; first, as in expr */
+			int64_t size;        /* bytes: 1, 2, 4 or 8 (pass 2 checks) */
+		} deref;
 		struct {
 			struct node *lhs, *rhs;
 		} bin;

@@ -47,6 +47,9 @@ static void clone_children(struct arena *a, struct node *k, const struct node *n
 	case ND_DELETE:
 		k->u.expr.e = ast_clone(a, n->u.expr.e);
 		break;
+	case ND_DEREF:
+		k->u.deref.e = ast_clone(a, n->u.deref.e);
+		break;
 	case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX: case ND_ASSIGN:
 		k->u.bin.lhs = ast_clone(a, n->u.bin.lhs);
 		k->u.bin.rhs = ast_clone(a, n->u.bin.rhs);
@@ -148,6 +151,9 @@ void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), v
 	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_EXPR_STMT: case ND_RETURN:
 	case ND_DELETE:
 		each_one(&n->u.expr.e, fn, ctx);
+		return;
+	case ND_DEREF:
+		each_one(&n->u.deref.e, fn, ctx);
 		return;
 	case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX: case ND_ASSIGN:
 		each_one(&n->u.bin.lhs, fn, ctx);

@@ -72,8 +72,8 @@ bool emit_has_effects(const struct node *n)
 		break;
 	case ND_NUM: case ND_STR: case ND_VAR: case ND_TARGET: case ND_CAST: case ND_ATVAR:
 	case ND_AUTOCAST: case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF:
-	case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_BINARY: case ND_LOGICAL:
-	case ND_COMPARE: case ND_TERNARY: case ND_IN: case ND_INDEX: case ND_WILDCARD:
+	case ND_CONST: case ND_REGISTER: case ND_DEREF: case ND_UNARY: case ND_BINARY:
+	case ND_LOGICAL: case ND_COMPARE: case ND_TERNARY: case ND_IN: case ND_INDEX: case ND_WILDCARD:
 	case ND_STAT_OP: case ND_HIST_OP: case ND_BLOCK: case ND_EXPR_STMT: case ND_EMPTY:
 	case ND_IF: case ND_FOR: case ND_FOREACH: case ND_BREAK: case ND_CONTINUE:
 	case ND_NEXT: case ND_RETURN: case ND_DELETE: case ND_TRY: case ND_KIND_COUNT:
@@ -442,6 +442,19 @@ static struct val unary(struct emit *E, const struct node *n)
 	}
 }
 
+/* @kderef(SIZE, addr) / @uderef: the unsigned SIZE-byte integer there; a
+ * fault is an error at the operator. */
+static struct val deref(struct emit *E, const struct node *n)
+{
+	struct val a = emit_expr(E, n->u.deref.e);
+	const char *t = emit_tmp(E, TMP_LONG);
+	E->body->label_used[E->body->err_label] = true;
+	emit_line(E, "if (unlikely(_stp_deref(c, &%s, (unsigned long)%s, %d, %s, %s)))", t, a.c,
+		  (int)n->u.deref.size, n->op == 'u' ? "true" : "false", emit_loc(E, n));
+	emit_line(E, "\tgoto %s;", emit_label_name(E, E->body->err_label));
+	return stable(t);
+}
+
 static struct val embedded_expr(struct emit *E, const struct node *n)
 {
 	const char *code = arena_strndup(E->arena, n->u.str.s, n->u.str.len);
@@ -518,6 +531,7 @@ static struct val expr(struct emit *E, const struct node *n, bool used)
 	case ND_EMBEDDED_EXPR: return embedded_expr(E, n);
 	case ND_VAR: return val_of(emit_var_ref(E, n));
 	case ND_UNARY: return unary(E, n);
+	case ND_DEREF: return deref(E, n);
 	case ND_PRE_INCDEC: case ND_POST_INCDEC: return incdec(E, n, used);
 	case ND_BINARY: return binary(E, n);
 	case ND_LOGICAL: return logical(E, n);

@@ -167,6 +167,9 @@ static void token_of(struct emit *E, const struct node *n, const char **type, co
 	case ND_AUTOCAST:
 		*text = "->";
 		return;
+	case ND_DEREF:
+		*text = n->op == 'k' ? "@kderef" : "@uderef";
+		return;
 	case ND_UNARY: case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY:
 	case ND_LOGICAL: case ND_COMPARE: case ND_REGEX: case ND_ASSIGN:
 		*text = tok_op_spelling((enum tok_op)n->op);

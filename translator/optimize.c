@@ -131,8 +131,8 @@ static void count(struct counter *c, struct node *n, int use)
 	case ND_CALL: count_call(c, n); return;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_TARGET: case ND_CAST:
 	case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED: case ND_PROBEWRITE:
-	case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_BINARY:
-	case ND_LOGICAL: case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_IN:
+	case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF: case ND_UNARY:
+	case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_IN:
 	case ND_INDEX: case ND_WILDCARD: case ND_PRINT: case ND_STAT_OP: case ND_HIST_OP:
 	case ND_BLOCK: case ND_EMPTY: case ND_IF:
 	case ND_BREAK: case ND_CONTINUE: case ND_NEXT: case ND_RETURN:
@@ -479,7 +479,7 @@ static void opt_visit(struct node **slot, void *ctx)
 		return;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_TARGET:
 	case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED:
-	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER:
+	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF:
 	case ND_ASSIGN: opt_inner_assign(o, slot); return;
 	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_REGEX: case ND_IN:
 	case ND_INDEX: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:

@@ -45,7 +45,7 @@ static struct node *placeholder(struct parser *p)
 
 enum at_op {
 	AT_NONE, AT_CAST, AT_VAR, AT_ENTRY, AT_DEFINED, AT_PROBEWRITE, AT_PERF, AT_CONST,
-	AT_KREGISTER, AT_UREGISTER, AT_COUNT, AT_SUM, AT_MIN, AT_MAX, AT_AVG,
+	AT_KREGISTER, AT_UREGISTER, AT_KDEREF, AT_UDEREF, AT_COUNT, AT_SUM, AT_MIN, AT_MAX, AT_AVG,
 	AT_VARIANCE, AT_HIST_LINEAR, AT_HIST_LOG, AT_DEFINE,
 };
 
@@ -56,6 +56,7 @@ static const struct {
 	{ "cast", AT_CAST }, { "var", AT_VAR }, { "entry", AT_ENTRY },
 	{ "defined", AT_DEFINED }, { "probewrite", AT_PROBEWRITE }, { "perf", AT_PERF },
 	{ "const", AT_CONST }, { "kregister", AT_KREGISTER }, { "uregister", AT_UREGISTER },
+	{ "kderef", AT_KDEREF }, { "uderef", AT_UDEREF },
 	{ "count", AT_COUNT }, { "sum", AT_SUM }, { "min", AT_MIN }, { "max", AT_MAX },
 	{ "avg", AT_AVG }, { "variance", AT_VARIANCE }, { "hist_linear", AT_HIST_LINEAR },
 	{ "hist_log", AT_HIST_LOG }, { "define", AT_DEFINE },
@@ -149,6 +150,35 @@ static struct node *at_register(struct parser *p, int which)
 	}
 	n->u.num = t->num;
 	parse_advance(p);
+	parse_expect_close(p, OP_RPAREN, &open);
+	return n;
+}
+
+/* '(' NUMBER ',' expr ')' : @kderef, @uderef */
+static struct node *at_deref(struct parser *p, int which)
+{
+	struct node *n = parse_new(p, ND_DEREF, parse_peek(p, 0));
+	struct token open;
+	n->op = which;
+	parse_advance(p);
+	if (!open_paren(p, &open)) {
+		n->u.deref.e = placeholder(p);
+		return n;
+	}
+	const struct token *t = parse_peek(p, 0);
+	if (t->kind != TK_NUMBER) {
+		parse_expected(p, D_PARSE_EXPECTED, "a size in bytes (1, 2, 4 or 8)");
+		n->u.deref.e = placeholder(p);
+		return n;
+	}
+	n->u.deref.size = t->num;
+	parse_advance(p);
+	if (!parse_accept_op(p, OP_COMMA)) {
+		parse_expected(p, D_PARSE_EXPECTED, "',' and an address after the size");
+		n->u.deref.e = placeholder(p);
+		return n;
+	}
+	n->u.deref.e = parse_expr(p);
 	parse_expect_close(p, OP_RPAREN, &open);
 	return n;
 }
@@ -257,6 +287,10 @@ static struct node *parse_at_op(struct parser *p, const struct token *t)
 		need_guru(p, t);
 		return at_register(p, 'k');
 	case AT_UREGISTER: return at_register(p, 'u');
+	case AT_KDEREF:
+		need_guru(p, t);
+		return at_deref(p, 'k');
+	case AT_UDEREF: return at_deref(p, 'u');
 	case AT_COUNT: return at_stat(p, STAT_COUNT);
 	case AT_SUM: return at_stat(p, STAT_SUM);
 	case AT_MIN: return at_stat(p, STAT_MIN);

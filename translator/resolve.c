@@ -203,8 +203,8 @@ static const char *target_name(const struct node *n)
 	case ND_ENTRY: return "@entry";
 	case ND_PERF: return "@perf";
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_DEFINED:
-	case ND_PROBEWRITE: case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_PRE_INCDEC:
-	case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX:
+	case ND_PROBEWRITE: case ND_CONST: case ND_REGISTER: case ND_DEREF: case ND_UNARY:
+	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX:
 	case ND_TERNARY: case ND_ASSIGN: case ND_IN: case ND_INDEX: case ND_WILDCARD:
 	case ND_CALL: case ND_PRINT: case ND_STAT_OP: case ND_HIST_OP: case ND_BLOCK:
 	case ND_EXPR_STMT: case ND_EMPTY: case ND_IF: case ND_FOR: case ND_FOREACH:
@@ -413,6 +413,18 @@ static void res_target(struct scope *sc, struct node **np)
 	snprintf(why, sizeof(why), "probe '%s' has no target variables",
 		 sc->probe->family ? sc->probe->family->name : "?");
 	unavailable(sc, np, why);
+}
+
+/* @kderef(SIZE, addr), @uderef(SIZE, addr): an integer of 1, 2, 4 or 8
+ * bytes read from memory (emit_expr.c). */
+static void res_deref(struct scope *sc, struct node *n)
+{
+	int64_t size = n->u.deref.size;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		diag_error(D_SEM_BAD_ARGUMENT, &n->pos,
+			   "%s size %lld: it reads an integer of 1, 2, 4 or 8 bytes",
+			   n->op == 'k' ? "@kderef" : "@uderef", (long long)size);
+	res_expr(sc, &n->u.deref.e, USE_READ);
 }
 
 /* @entry(expr) in a .return probe: expr is evaluated in the probe's
@@ -633,6 +645,7 @@ static void res_expr(struct scope *sc, struct node **np, int use)
 	case ND_PERF: unavailable(sc, np, "@perf is only valid in a perf probe"); return;
 	case ND_DEFINED: res_defined(sc, np); return;
 	case ND_PROBEWRITE: res_expr(sc, &n->u.expr.e, 0); return;
+	case ND_DEREF: res_deref(sc, n); return;
 	case ND_UNARY: res_expr(sc, &n->u.expr.e, USE_READ); return;
 	case ND_PRE_INCDEC: case ND_POST_INCDEC:
 		res_lvalue(sc, &n->u.expr.e, USE_READ | USE_WRITE, n);
@@ -771,8 +784,8 @@ static void res_stmt(struct scope *sc, struct node **np)
 		return;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_TARGET:
 	case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED:
-	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_UNARY:
-	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
+	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF:
+	case ND_UNARY: case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
 	case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_ASSIGN: case ND_IN:
 	case ND_INDEX: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
 	case ND_HIST_OP: case ND_KIND_COUNT:

@@ -595,6 +595,9 @@ static enum stap_type ty_expr_kind(struct typer *T, struct node *n, enum stap_ty
 	case ND_DEFINED: case ND_CONST: case ND_REGISTER:
 		return TYPE_LONG;
 	case ND_PROBEWRITE: return TYPE_LONG;
+	case ND_DEREF:
+		ty_value(T, n->u.deref.e, TYPE_LONG);
+		return TYPE_LONG;
 	case ND_UNARY: case ND_PRE_INCDEC: case ND_POST_INCDEC:
 		ty_value(T, n->u.expr.e, TYPE_LONG);
 		return TYPE_LONG;
@@ -772,8 +775,8 @@ static void ty_stmt(struct typer *T, struct node *n)
 		return;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_TARGET:
 	case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED:
-	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_UNARY:
-	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
+	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF:
+	case ND_UNARY: case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
 	case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_ASSIGN: case ND_IN:
 	case ND_INDEX: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
 	case ND_HIST_OP: case ND_KIND_COUNT:

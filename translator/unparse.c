@@ -188,7 +188,7 @@ static int level(const struct node *n)
 	case ND_TARGET: case ND_CAST: case ND_ATVAR: case ND_AUTOCAST:
 		return n->u.tgt.addr_of ? LV_UNARY : LV_PRIMARY;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_ENTRY:
-	case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER:
+	case ND_DEFINED: case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF:
 	case ND_INDEX: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
 	case ND_HIST_OP:
 		return LV_PRIMARY;
@@ -401,6 +401,13 @@ static void expr_body(struct out *o, const struct node *n)
 		put_u64(o, (uint64_t)n->u.num);
 		put(o, ")");
 		break;
+	case ND_DEREF:
+		put(o, n->op == 'k' ? "@kderef(" : "@uderef(");
+		put_u64(o, (uint64_t)n->u.deref.size);
+		put(o, ", ");
+		expr(o, n->u.deref.e, LV_ASSIGN);
+		put(o, ")");
+		break;
 	case ND_WILDCARD: put(o, "*"); break;
 	case ND_CALL: case ND_PRINT: call(o, n); break;
 	case ND_STAT_OP: case ND_HIST_OP: stat_op(o, n); break;
@@ -461,8 +468,8 @@ static const struct node *leftmost_child(const struct node *n, int *need)
 		return n->u.tgt.addr_of ? NULL : n->u.tgt.base;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_TARGET:
 	case ND_CAST: case ND_ATVAR: case ND_ENTRY: case ND_DEFINED: case ND_PROBEWRITE:
-	case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_UNARY: case ND_PRE_INCDEC:
-	case ND_IN: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
+	case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF: case ND_UNARY:
+	case ND_PRE_INCDEC: case ND_IN: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
 	case ND_HIST_OP: case ND_BLOCK: case ND_EXPR_STMT: case ND_EMPTY: case ND_IF:
 	case ND_FOR: case ND_FOREACH: case ND_BREAK: case ND_CONTINUE: case ND_NEXT:
 	case ND_RETURN: case ND_DELETE: case ND_TRY: case ND_EMBEDDED_STMT:
@@ -660,8 +667,8 @@ static void stmt(struct out *o, const struct node *n)
 	case ND_EMBEDDED_STMT: embedded(o, n->u.str.s, n->u.str.len); put(o, "\n"); break;
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_TARGET:
 	case ND_CAST: case ND_ATVAR: case ND_AUTOCAST: case ND_ENTRY: case ND_DEFINED:
-	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_UNARY:
-	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
+	case ND_PROBEWRITE: case ND_PERF: case ND_CONST: case ND_REGISTER: case ND_DEREF:
+	case ND_UNARY: case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL:
 	case ND_COMPARE: case ND_REGEX: case ND_TERNARY: case ND_ASSIGN: case ND_IN:
 	case ND_INDEX: case ND_WILDCARD: case ND_CALL: case ND_PRINT: case ND_STAT_OP:
 	case ND_HIST_OP: case ND_KIND_COUNT:
