@@ -130,6 +130,7 @@ enum stp_fmt_conv {
 	STP_FMT_BINARY,         /* %b */
 	STP_FMT_MEMORY,         /* %m */
 	STP_FMT_MEMHEX,         /* %M */
+	STP_FMT_POINTER_PADDED, /* %p before systemtap 1.3 (--compatible) */
 };
 #define STP_FMT_F_LEFT  0x01
 #define STP_FMT_F_PLUS  0x02
@@ -176,7 +177,8 @@ struct stp_stat {
 };
 
 enum stp_stat_op { STP_STAT_COUNT, STP_STAT_SUM, STP_STAT_MIN, STP_STAT_MAX,
-		   STP_STAT_AVG, STP_STAT_VARIANCE };
+		   STP_STAT_AVG, STP_STAT_VARIANCE,
+		   STP_STAT_SUM_NONEMPTY /* @sum before systemtap 1.5: empty is an error */ };
 
 /* What <<< may leave out of a statistic (_stp_pstat_new, stp_map_spec.skip;
  * 0 keeps everything): pass 3 sets them for what the script never reads,

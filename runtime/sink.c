@@ -314,6 +314,16 @@ static void _stp_fmt(struct stp_sink *s, int conv, unsigned flags, int width, in
 		prec = -1;
 
 	switch (conv) {
+	case STP_FMT_POINTER_PADDED:
+		/* digits to the full pointer width, or to what the width leaves
+		 * after "0x" (no more than that width unless left-aligned) */
+		if (width < 0)
+			width = 2 + 2 * sizeof(void *);
+		prec = width - 2;
+		if (!(flags & STP_FMT_F_LEFT))
+			prec = min_t(int, prec, 2 * sizeof(void *));
+		_stp_fmt_number(s, STP_FMT_POINTER, flags, width, prec, num);
+		break;
 	case STP_FMT_SIGNED:
 	case STP_FMT_UNSIGNED:
 	case STP_FMT_OCTAL:

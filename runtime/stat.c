@@ -370,6 +370,8 @@ static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
 		_stp_error(c, "empty aggregate", loc);
 		return 0;
 	}
+	if (op == STP_STAT_SUM_NONEMPTY)
+		return s->sum;
 	return _stp_stat_extract(s, op);
 }
 

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "emit_int.h"
+#include "session.h"
 
 static const char *gname(struct emit *E, const struct symbol *sym)
 {
@@ -140,8 +142,10 @@ struct val emit_stat_op(struct emit *E, const struct node *n)
 	const char *t = emit_tmp(E, TMP_LONG);
 	const char *loc = emit_loc(E, n);
 	int op = n->op >= STAT_COUNT && n->op <= STAT_VARIANCE ? n->op : STAT_COUNT;
-	emit_line(E, "%s = _stp_stat_get(c, %s, %s, %s);", t, p, stat_ops[op], loc);
-	if (op != STAT_COUNT && op != STAT_SUM)
+	bool strict_sum = op == STAT_SUM && compat_before(E->sess->compatible, COMPAT_EMPTY_SUM);
+	emit_line(E, "%s = _stp_stat_get(c, %s, %s, %s);", t, p,
+		  strict_sum ? "STP_STAT_SUM_NONEMPTY" : stat_ops[op], loc);
+	if ((op != STAT_COUNT && op != STAT_SUM) || strict_sum)
 		emit_check_error(E, loc);
 	return (struct val){ .c = t, .constant = true };
 }

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "emit_int.h"
 #include "format.h"
+#include "session.h"
 
 static const char *const conv_names[] = {
 	[FMT_LITERAL] = "0",
@@ -87,6 +89,9 @@ static void directive(struct emit *E, const char *sink, const struct fmt_directi
 	else if (d->precision >= 0)
 		prec = arena_printf(E->arena, "%d", d->precision);
 	const char *v = vals[(*next)++].c;
+	const char *conv = conv_names[d->conv];
+	if (d->conv == FMT_POINTER && compat_before(E->sess->compatible, COMPAT_PTR_FORMAT))
+		conv = "STP_FMT_POINTER_PADDED";
 	bool plain = d->flags == 0 && d->width == FMT_NONE && d->precision == FMT_NONE;
 	if (plain && d->conv == FMT_SIGNED)
 		emit_line(E, "_stp_put_long(%s, %s);", sink, v);
@@ -101,7 +106,7 @@ static void directive(struct emit *E, const char *sink, const struct fmt_directi
 			  flags_text(E, d->flags), width, prec, v);
 	else
 		emit_line(E, "_stp_fmt(%s, %s, %s, %s, %s, %s, NULL);", sink,
-			  conv_names[d->conv], flags_text(E, d->flags), width, prec, v);
+			  conv, flags_text(E, d->flags), width, prec, v);
 }
 
 static void print_format(struct emit *E, const char *sink, const struct node *call,

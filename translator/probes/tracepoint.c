@@ -37,10 +37,12 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "compat.h"
 #include "elab_int.h"
 #include "pass2.h"
 #include "pass3.h"
 #include "probes/registry.h"
+#include "session.h"
 #include "tvar.h"
 #include "typeinfo/typeinfo.h"
 
@@ -70,9 +72,12 @@ static const char *unprobeable(struct arena *a, const struct ti_tracepoint *tp)
 	return NULL;
 }
 
+/* The derived point, as pn() shows it: with its system since 2.7. */
 static struct probe_point *point_for(struct pp_request *req, const struct ti_tracepoint *tp)
 {
-	const char *text = tp->system
+	bool sys = tp->system && !compat_before(req->sess ? req->sess->compatible : NULL,
+						COMPAT_PN_SYSTEM);
+	const char *text = sys
 		? arena_printf(req->arena, "%s:%s", tp->system, tp->name) : tp->name;
 	return pp_with_string(req->arena, req->point, 1, text);
 }
