@@ -221,6 +221,20 @@ static void _stp_errorf(struct context *c, const char *loc, const char *fmt, ...
 	c->last_loc = loc;
 }
 
+static const char _stp_abort_msg[] = "abort()";
+
+static void _stp_abort(struct context *c)
+{
+	_stp_exit();
+	c->last_error = _stp_abort_msg;
+	c->last_loc = NULL;
+}
+
+static bool _stp_is_abort(const struct context *c)
+{
+	return c->last_error == _stp_abort_msg;
+}
+
 /* The hit ended with an uncaught error: its output so far goes first,
  * then the ERROR: line; past MAXERRORS the session is asked to end.  The
  * error is cleared here: a hit starts with none pending without storing
@@ -229,6 +243,10 @@ static void _stp_errorf(struct context *c, const char *loc, const char *fmt, ...
 static noinline void _stp_report_error(struct context *c)
 {
 	_stp_print_flush(&c->out);
+	if (_stp_is_abort(c)) {
+		c->last_error = NULL;
+		return;
+	}
 	if (c->last_loc)
 		_stp_msg("ERROR: ", "%s near %s", c->last_error, c->last_loc);
 	else

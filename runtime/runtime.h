@@ -355,6 +355,11 @@ struct context {
 static void _stp_error(struct context *c, const char *msg, const char *loc);
 static void _stp_errorf(struct context *c, const char *loc, const char *fmt, ...)
 	__printf(3, 4);
+/* abort(): end the session as exit() does and unwind the running hit as
+ * an error would, but one no try/catch stops (a catch passes it on) and
+ * that prints nothing and is not counted. */
+static void _stp_abort(struct context *c);
+static bool _stp_is_abort(const struct context *c);
 /* Counted against MAXACTION; the generated code calls this per statement
  * (n > 1 for straight-line runs) and unwinds when it returns true. */
 static inline bool _stp_action(struct context *c, long n, const char *loc)

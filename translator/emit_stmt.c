@@ -213,6 +213,9 @@ static void try_stmt(struct emit *E, const struct node *n)
 	if (E->body->label_used[catch]) {
 		emit_goto(E, after);
 		emit_label_place(E, catch);
+		E->body->label_used[saved] = true;
+		emit_line(E, "if (unlikely(_stp_is_abort(c)))");
+		emit_line(E, "\tgoto %s;", emit_label_name(E, saved));
 		const struct node *var = n->u.try_.var;
 		if (var)
 			emit_line(E, "_stp_strlcpy(%s, c->last_error);", emit_var_ref(E, var));

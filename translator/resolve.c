@@ -962,7 +962,9 @@ struct elab_func *elab_find_function(struct elab *e, const struct node *call)
 			     c.private_elsewhere->fn->pos.src->name);
 	} else {
 		const char *hint = did_you_mean(e, name);
-		if (hint)
+		/* the tapset index also names functions a %( %) left out of
+		 * this session (abort() under --compatible=3.x) */
+		if (hint && strcmp(hint, name) != 0)
 			diag_error(D_SEM_UNRESOLVED_FUNCTION, &call->pos,
 				   "unresolved function '%s' (did you mean '%s'?)", name, hint);
 		else
