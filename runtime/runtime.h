@@ -25,6 +25,7 @@
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/ctype.h>      /* for embedded C: upstream's runtime has it too */
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include "compat/compat.h"

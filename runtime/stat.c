@@ -346,6 +346,7 @@ static int64_t _stp_stat_extract(const struct stp_stat *s, enum stp_stat_op op)
 	case STP_STAT_COUNT:
 		return s->count;
 	case STP_STAT_SUM:
+	case STP_STAT_SUM_NONEMPTY:
 		return s->sum;
 	case STP_STAT_MIN:
 		return s->min;
@@ -370,8 +371,6 @@ static int64_t _stp_stat_get(struct context *c, const struct stp_stat *s,
 		_stp_error(c, "empty aggregate", loc);
 		return 0;
 	}
-	if (op == STP_STAT_SUM_NONEMPTY)
-		return s->sum;
 	return _stp_stat_extract(s, op);
 }
 

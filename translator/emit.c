@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "emit_int.h"
 #include "pass3.h"
 #include "session.h"
@@ -220,18 +221,55 @@ static void gen_probe(struct emit *E, const struct elab_probe *p, int i, struct 
 	body_end(E);
 }
 
+/* Before 1.8 embedded C named its arguments and return value THIS->name
+ * and THIS->__retvalue: a struct of those names, strings as pointers to
+ * the frame's; a long return value is copied back if the body set it
+ * (non-zero: the frame's starts at 0). */
+static bool uses_this(const struct emit *E, const struct elab_func *f)
+{
+	return compat_before(E->sess->compatible, COMPAT_THIS) &&
+	       memmem(f->fn->embedded, f->fn->embedded_len, "THIS->", 6);
+}
+
+static void write_this_begin(struct emit *E, FILE *out, const struct elab_func *f)
+{
+	bool ret = f->ret == TYPE_LONG || f->ret == TYPE_STRING;
+	fputs("\tstruct {\n", out);
+	for (const struct symbol *p = f->params; p; p = p->next)
+		fprintf(out, "\t\t%s %s;\n", p->type == TYPE_STRING ? "char *" : "int64_t", p->name);
+	if (ret)
+		fprintf(out, "\t\t%s __retvalue;\n", f->ret == TYPE_STRING ? "char *" : "int64_t");
+	fputs("\t} stp_this = {", out);
+	for (const struct symbol *p = f->params; p; p = p->next)
+		fprintf(out, " l->v_%s,", emit_mangle(E->arena, p->name));
+	if (ret)
+		fputs(" l->__retvalue", out);
+	fputs(" }, *THIS = &stp_this;\n", out);
+}
+
+static void write_this_end(FILE *out, const struct elab_func *f)
+{
+	if (f->ret == TYPE_LONG)
+		fputs("\tif (stp_this.__retvalue)\n\t\tl->__retvalue = stp_this.__retvalue;\n", out);
+}
+
 static void write_embedded(struct emit *E, FILE *out, const struct emit_func *ef)
 {
 	const struct elab_func *f = ef->f;
+	bool this = uses_this(E, f);
 	for (const struct symbol *p = f->params; p; p = p->next) {
 		const char *name = emit_mangle(E->arena, p->name);
 		fprintf(out, "#define STAP_ARG_%s (l->v_%s)\n", name, name);
 	}
 	if (f->ret == TYPE_LONG || f->ret == TYPE_STRING)
 		fputs("#define STAP_RETVALUE (l->__retvalue)\n", out);
+	if (this)
+		write_this_begin(E, out, f);
 	fputs("\t{\n", out);
 	fwrite(f->fn->embedded, 1, f->fn->embedded_len, out);
 	fputs("\n\t}\n\tgoto stp_embedded_out;\nstp_embedded_out:\n\t;\n", out);
+	if (this)
+		write_this_end(out, f);
 	for (const struct symbol *p = f->params; p; p = p->next)
 		fprintf(out, "#undef STAP_ARG_%s\n", emit_mangle(E->arena, p->name));
 	if (f->ret == TYPE_LONG || f->ret == TYPE_STRING)
