@@ -375,6 +375,9 @@ static inline bool _stp_action(struct context *c, long n, const char *loc)
 
 /* ---- session ---- */
 static void _stp_exit(void);                        /* exit(): end the session in order */
+static const char *_stp_probe_type(const struct stp_probe *p);  /* probe_type() */
+static pid_t _stp_stapio_pid(void);                 /* stp_pid(): who started the session */
+static bool _stp_is_myproc(void);                   /* is_myproc() */
 static void _stp_warn(const char *fmt, ...) __printf(1, 2);  /* "WARNING: ...\n" to stderr */
 static void _stp_print(const char *s);              /* the running hit's output */
 static void _stp_printf(const char *fmt, ...) __printf(1, 2);
@@ -484,6 +487,9 @@ struct stp_family_ops {
 	int (*reg)(const struct stp_family *f);
 	void (*unreg)(const struct stp_family *f);
 	void (*free)(const struct stp_family *f);
+	/* probe_type(): the kind of handler that runs p, in upstream's words
+	 * ("kprobe", "hrtimer" ...), or NULL when p is not in f's table */
+	const char *(*type_of)(const struct stp_family *f, const struct stp_probe *p);
 };
 
 struct stp_family {

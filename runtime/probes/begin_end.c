@@ -48,8 +48,20 @@ static void _stp_be_unregister(const struct stp_family *f)
 		    STP_SESSION_STOPPING);
 }
 
+static const char *_stp_be_type(const struct stp_family *f, const struct stp_probe *p)
+{
+	const struct stp_be_probe *be = f->probes;
+	unsigned int i;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (be[i].probe == p)
+			return "begin_end";
+	return NULL;
+}
+
 static const struct stp_family_ops _stp_begin_end_ops = {
 	.name = "begin/end/error",
+	.type_of = _stp_be_type,
 	.reg = _stp_be_register,
 	.unreg = _stp_be_unregister,
 };

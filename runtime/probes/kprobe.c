@@ -332,8 +332,21 @@ static int _stp_kp_register(const struct stp_family *f)
 	return 0;
 }
 
+/* A .return probe's entry half runs in the kretprobe's entry handler. */
+static const char *_stp_kp_type(const struct stp_family *f, const struct stp_probe *p)
+{
+	const struct stp_kprobe_probe *e = f->probes;
+	unsigned int i;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (e[i].probe == p || e[i].entry == p)
+			return e[i].ret ? "kretprobe" : "kprobe";
+	return NULL;
+}
+
 static const struct stp_family_ops _stp_kprobe_ops = {
 	.name = "kprobe",
+	.type_of = _stp_kp_type,
 	.alloc = _stp_kp_alloc,
 	.reg = _stp_kp_register,
 	.unreg = _stp_kp_unregister,

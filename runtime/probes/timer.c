@@ -250,8 +250,26 @@ fail:
 	return -ENOMEM;
 }
 
+/* timer.profile says "perf_event", as systemtap 4.8's does on kernels
+ * without the old profile hook (it runs from a perf event there). */
+static const char *_stp_timer_type(const struct stp_family *f, const struct stp_probe *p)
+{
+	static const char *const types[] = {
+		[STP_TIMER_HR] = "hrtimer", [STP_TIMER_JIFFIES] = "timer",
+		[STP_TIMER_PROFILE] = "perf_event",
+	};
+	const struct stp_timer_probe *tp = f->probes;
+	unsigned int i;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (tp[i].probe == p)
+			return types[tp[i].kind];
+	return NULL;
+}
+
 static const struct stp_family_ops _stp_timer_ops = {
 	.name = "timer",
+	.type_of = _stp_timer_type,
 	.alloc = _stp_timers_alloc,
 	.reg = _stp_timers_register,
 	.unreg = _stp_timers_unregister,

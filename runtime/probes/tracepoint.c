@@ -191,8 +191,20 @@ fail:
 	return rc;
 }
 
+static const char *_stp_tp_type(const struct stp_family *f, const struct stp_probe *p)
+{
+	const struct stp_tp_probe *tp = f->probes;
+	unsigned int i;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (tp[i].probe == p)
+			return "kernel_tracepoint";
+	return NULL;
+}
+
 static const struct stp_family_ops _stp_tracepoint_ops = {
 	.name = "tracepoint",
+	.type_of = _stp_tp_type,
 	.reg = _stp_tp_register,
 	.unreg = _stp_tp_unregister,
 };
