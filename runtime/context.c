@@ -123,6 +123,13 @@ static void _stp_system(const char *cmd)
 		_stp_warn("system(): no room in the transport for the command");
 }
 
+static void _stp_switch_file(void)
+{
+	_stp_print_flush(&_stp_this_chunk()->c.out);
+	if (_stp_transport_write(STP_REC_SWITCH_FILE, NULL, 0))
+		_stp_warn("switch_file(): no room in the transport for the request");
+}
+
 /* Formats straight into the print buffer: when the text does not fit in
  * what is left, the buffer is flushed and the text formatted again at its
  * start (cut at STP_PRINT_BUF_SIZE when longer than the whole buffer). */

@@ -382,6 +382,7 @@ static void _stp_warn(const char *fmt, ...) __printf(1, 2);  /* "WARNING: ...\n"
 static void _stp_print(const char *s);              /* the running hit's output */
 static void _stp_printf(const char *fmt, ...) __printf(1, 2);
 static void _stp_system(const char *cmd);           /* system(): stapio runs cmd */
+static void _stp_switch_file(void);                 /* switch_file(): the next -o file */
 static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
 static long _stp_tz_gmtoff(void);                   /* local zone: seconds west of UTC */
 static const char *_stp_tz_name(void);              /* local zone's name */

@@ -10,6 +10,7 @@ enum stp_rec_type {
 	STP_REC_EXIT = 3,       /* please send "stop" */
 	STP_REC_DONE = 4,       /* payload: s32 status; the last record */
 	STP_REC_SYSTEM = 5,     /* payload: a command for stapio to run (system()) */
+	STP_REC_SWITCH_FILE = 6,  /* start the next -o output file (switch_file()) */
 };
 
 struct stp_rec {

@@ -37,6 +37,7 @@
 
 #include "child.h"
 #include "modload.h"
+#include "outfile.h"
 
 #define DEBUGFS_DIR "/sys/kernel/debug"
 #define READ_CHUNK (64 * 1024)
@@ -46,7 +47,8 @@
 #define SYSTEM_GRACE_MS 1000    /* wait for them at the end, at most */
 
 /* The records of runtime/transport.h, as the module writes them. */
-enum { REC_STDOUT = 1, REC_STDERR = 2, REC_EXIT = 3, REC_DONE = 4, REC_SYSTEM = 5 };
+enum { REC_STDOUT = 1, REC_STDERR = 2, REC_EXIT = 3, REC_DONE = 4, REC_SYSTEM = 5,
+       REC_SWITCH_FILE = 6 };
 struct rec_hdr {
 	uint32_t type;
 	uint32_t len;
@@ -57,6 +59,7 @@ enum ctl_cmd { CTL_NONE, CTL_START, CTL_STOP };
 struct relay {
 	const struct relay_opts *o;
 	int ctl_fd, data_fd, out_fd, watch_fd;
+	struct outfile of;      /* -o FILE (of.name NULL: stdout); out_fd is of.fd */
 	struct child child;
 	pid_t target;
 	/* records being reassembled from the byte stream */
@@ -78,12 +81,14 @@ struct relay {
 	int nsys;
 };
 
-static volatile sig_atomic_t got_stop_signal, got_chld;
+static volatile sig_atomic_t got_stop_signal, got_chld, got_switch;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_chld = 1;
+	else if (sig == SIGUSR2)
+		got_switch = 1;
 	else
 		got_stop_signal = sig;
 }
@@ -135,19 +140,48 @@ static int write_all(int fd, const char *p, size_t n)
 
 static void request_stop(struct relay *r, const char *why);
 
-static void out_flush(struct relay *r)
+/* The next output file (-o with -S, switch_file(), SIGUSR2); with no -o
+ * there is none and the output stays on stdout. */
+static void out_switch(struct relay *r)
 {
-	if (!r->out_len)
+	if (!r->of.name || outfile_switch(&r->of))
 		return;
-	int err = r->out_broken && r->out_to == r->out_fd ? 0 :
-		  write_all(r->out_to, r->out, r->out_len);
-	r->out_len = 0;
-	if (err && r->out_to == r->out_fd && !r->out_broken) {
+	if (r->out_to == r->out_fd)
+		r->out_to = r->of.fd;
+	r->out_fd = r->of.fd;
+}
+
+/* Write p to fd, the output file rotated first when it is full. */
+static void out_write(struct relay *r, int fd, const char *p, size_t n)
+{
+	bool out = fd == r->out_fd;
+	int err;
+
+	if (out && r->out_broken)
+		return;
+	if (out && r->of.name && r->of.max_bytes) {
+		if (outfile_make_room(&r->of, n) == 0 && r->of.fd != r->out_fd) {
+			r->out_fd = fd = r->of.fd;
+			r->out_to = fd;
+		}
+	}
+	err = write_all(fd, p, n);
+	if (out && !err && r->of.name)
+		outfile_wrote(&r->of, n);
+	if (err && out) {
 		r->out_broken = true;
 		if (err != -EPIPE)
 			fprintf(stderr, "staprun: cannot write the output: %s\n", strerror(-err));
 		request_stop(r, "the output was closed");
 	}
+}
+
+static void out_flush(struct relay *r)
+{
+	if (!r->out_len)
+		return;
+	out_write(r, r->out_to, r->out, r->out_len);
+	r->out_len = 0;
 }
 
 /* Queue n bytes for fd; a change of stream flushes first, so stdout and
@@ -158,10 +192,7 @@ static void out_put(struct relay *r, int fd, const char *p, size_t n)
 		out_flush(r);
 	r->out_to = fd;
 	if (n > OUT_CAP) {      /* flushed above: write it straight through */
-		if (!(r->out_broken && fd == r->out_fd) && write_all(fd, p, n) && fd == r->out_fd) {
-			r->out_broken = true;
-			request_stop(r, "the output was closed");
-		}
+		out_write(r, fd, p, n);
 		return;
 	}
 	memcpy(r->out + r->out_len, p, n);
@@ -303,6 +334,10 @@ static void handle_record(struct relay *r, const struct rec_hdr *h, const char *
 	case REC_SYSTEM:
 		start_system(r, p, h->len);
 		return;
+	case REC_SWITCH_FILE:
+		out_flush(r);
+		out_switch(r);
+		return;
 	case REC_DONE:
 		st = 1;
 		if (h->len >= sizeof(st))
@@ -409,6 +444,11 @@ static void handle_events(struct relay *r)
 		got_stop_signal = 0;
 		request_stop(r, strsignal(sig));
 	}
+	if (got_switch) {
+		got_switch = 0;
+		out_flush(r);
+		out_switch(r);
+	}
 	if (got_chld) {
 		got_chld = 0;
 		int st;
@@ -494,21 +534,23 @@ fail:
 static int open_output(struct relay *r)
 {
 	r->out_fd = STDOUT_FILENO;
+	r->of.fd = -1;
 	if (!r->o->outfile)
 		return 0;
-	r->out_fd = open(r->o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (r->out_fd >= 0)
-		return 0;
-	int err = errno;
-	fprintf(stderr, "staprun: cannot open output file %s: %s\n", r->o->outfile, strerror(err));
-	return -err;
+	r->of.name = r->o->outfile;
+	r->of.max_bytes = r->o->out_max_bytes;
+	r->of.max_files = r->o->out_max_files;
+	int err = outfile_open(&r->of);
+	if (!err)
+		r->out_fd = r->of.fd;
+	return err;
 }
 
 /* Catch the stop signals and SIGCHLD, blocked outside ppoll; *wait_mask
  * is the mask ppoll runs with. */
 static void setup_signals(sigset_t *wait_mask)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR2 };
 	struct sigaction sa;
 	sigset_t block;
 
@@ -543,8 +585,7 @@ static void teardown(struct relay *r)
 		close(r->data_fd);
 	if (r->ctl_fd >= 0)
 		close(r->ctl_fd);
-	if (r->out_fd > STDERR_FILENO)
-		close(r->out_fd);
+	outfile_close(&r->of);
 	free(r->in);
 }
 

@@ -10,6 +10,8 @@
 struct relay_opts {
 	const char *module;     /* the loaded module's name */
 	const char *outfile;    /* -o FILE, or NULL for stdout */
+	long long out_max_bytes;  /* -S SIZE (bytes), 0: none (outfile.h) */
+	int out_max_files;      /* -S SIZE,N, 0: keep all */
 	const char *cmd;        /* -c CMD, or NULL */
 	pid_t target;           /* -x PID, or 0 */
 	int verbose;

@@ -18,11 +18,12 @@
 #include <unistd.h>
 
 #include "modload.h"
+#include "outfile.h"
 #include "relay.h"
 
 static void usage(FILE *out)
 {
-	fputs("Usage: stapio [-o FILE] [-c CMD | -x PID] [-v] MODULE\n"
+	fputs("Usage: stapio [-o FILE [-S SIZE[,N]]] [-c CMD | -x PID] [-v] MODULE\n"
 	      "Run the session of MODULE, loaded earlier with `staprun -L`, and\n"
 	      "unload it at the end (the same as `staprun -A MODULE`).\n", out);
 }
@@ -30,13 +31,22 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	struct relay_opts o = { .unload = true };
+	struct outfile limit = { 0 };
 	char name[256];
 	int c;
 
 	opterr = 0;
-	while ((c = getopt(argc, argv, "+o:c:x:vVh")) != -1) {
+	while ((c = getopt(argc, argv, "+o:S:c:x:vVh")) != -1) {
 		switch (c) {
 		case 'o': o.outfile = optarg; break;
+		case 'S':
+			if (outfile_parse_limit(&limit, optarg)) {
+				usage(stderr);
+				return 1;
+			}
+			o.out_max_bytes = limit.max_bytes;
+			o.out_max_files = limit.max_files;
+			break;
 		case 'c': o.cmd = optarg; break;
 		case 'x': o.target = (pid_t)atoi(optarg); break;
 		case 'v': o.verbose++; break;
@@ -50,7 +60,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind != argc - 1 || (o.cmd && o.target) || o.target < 0) {
+	if (optind != argc - 1 || (o.cmd && o.target) || o.target < 0 ||
+	    (o.out_max_bytes && !o.outfile)) {
 		usage(stderr);
 		return 1;
 	}

@@ -1,6 +1,7 @@
 /* staprun.c - load a stap module, run its session, unload it.
  *
- * usage: staprun [-o FILE] [-c CMD | -x PID] [-v] [-s MB] [-L|-A|-d] MODULE.ko [global=value ...]
+ * usage: staprun [-o FILE [-S SIZE[,N]]] [-c CMD | -x PID] [-v] [-s MB] [-L|-A|-d] MODULE.ko
+ *                [global=value ...]
  *
  * The whole session runs in this process (relay.c): staprun loads the
  * module with finit_module (global=value pairs become module parameters,
@@ -24,12 +25,15 @@
 
 #include "ksyms.h"
 #include "modload.h"
+#include "outfile.h"
 #include "relay.h"
 
 static void usage(FILE *out)
 {
 	fputs("Usage: staprun [options] MODULE.ko [global=value ...]\n"
 	      "  -o FILE   write the script's output to FILE\n"
+	      "  -S SIZE[,N]  with -o: FILE.0, FILE.1 ... of at most SIZE megabytes,\n"
+	      "            the newest N kept (SIGUSR2 or switch_file() starts the next)\n"
 	      "  -c CMD    run CMD once probes are live; stop when it exits\n"
 	      "  -x PID    set target() to PID; stop when it exits\n"
 	      "  -s MB     transport buffer size in megabytes\n"
@@ -100,6 +104,7 @@ struct cli {
 /* Parse the options; returns -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, struct cli *cli)
 {
+	struct outfile limit = { 0 };
 	long v;
 	int c;
 
@@ -135,7 +140,15 @@ static int parse_options(int argc, char **argv, struct cli *cli)
 		case 'u': cli->unsupported = "-u"; break;
 		case 'D': cli->unsupported = "-D"; break;
 		case 'b': cli->unsupported = "-b"; break;
-		case 'S': cli->unsupported = "-S"; break;
+		case 'S':
+			if (outfile_parse_limit(&limit, optarg)) {
+				fprintf(stderr, "staprun: -S wants SIZE[,N] (megabytes, files), "
+					"not '%s'\n", optarg);
+				return 1;
+			}
+			cli->relay.out_max_bytes = limit.max_bytes;
+			cli->relay.out_max_files = limit.max_files;
+			break;
 		case 'T': cli->unsupported = "-T"; break;
 		case 'r': cli->unsupported = "-r"; break;
 		case 'C': cli->unsupported = "-C"; break;
@@ -147,6 +160,10 @@ static int parse_options(int argc, char **argv, struct cli *cli)
 	}
 	if (cli->unsupported) {
 		fprintf(stderr, "staprun: option %s is not implemented yet\n", cli->unsupported);
+		return 1;
+	}
+	if (cli->relay.out_max_bytes && !cli->relay.outfile) {
+		fputs("staprun: -S needs an output file (-o FILE)\n", stderr);
 		return 1;
 	}
 	if (cli->relay.cmd && cli->relay.target) {

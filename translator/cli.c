@@ -88,7 +88,8 @@ static const struct opt_spec opts[] = {
 	[OPT_CMD] = { NULL, 'c', required_argument, "CMD", "start probes, run CMD, stop when it exits", 5 },
 	[OPT_PID] = { NULL, 'x', required_argument, "PID", "set target() to PID", 5 },
 	[OPT_FLIGHT] = { NULL, 'F', no_argument, NULL, "flight recorder mode", FUTURE },
-	[OPT_SIZE] = { NULL, 'S', required_argument, "SIZE[,N]", "rotate output files at SIZE MB, keep N", FUTURE },
+	[OPT_SIZE] = { NULL, 'S', required_argument, "SIZE[,N]",
+		       "with -o FILE: FILE.0, FILE.1 ... of SIZE MB each, the newest N kept", 5 },
 	[OPT_OBJECT] = { NULL, 'd', required_argument, "OBJECT", "add symbol data for OBJECT", FUTURE },
 	[OPT_LDD] = { "ldd", 0, no_argument, NULL, "add symbol data for the shared libraries used", FUTURE },
 	[OPT_ALL_MODULES] = { "all-modules", 0, no_argument, NULL, "add symbol data for all loaded modules", FUTURE },
@@ -226,6 +227,23 @@ void cli_usage(FILE *out, int passes_built)
 		paths_runtime_dir(NULL));
 }
 
+/* -S SIZE[,N]: whole numbers from 1 (staprun checks the same). */
+static bool size_spec_valid(const char *arg)
+{
+	char *end;
+	errno = 0;
+	long size = strtol(arg, &end, 10);
+	if (errno || end == arg || size < 1 || size > 1024 * 1024)
+		return false;
+	if (*end == ',') {
+		const char *n = end + 1;
+		long files = strtol(n, &end, 10);
+		if (errno || end == n || files < 1 || files > INT_MAX)
+			return false;
+	}
+	return *end == '\0';
+}
+
 static void usage_error(const char *fmt, const char *what)
 {
 	fputs("stap: ", stderr);
@@ -349,7 +367,13 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 		s->target_pid = v;
 		return true;
 	case OPT_FLIGHT: s->flight_recorder = true; return true;
-	case OPT_SIZE: s->size_spec = arg; return true;
+	case OPT_SIZE:
+		if (!size_spec_valid(arg)) {
+			usage_error("-S %s: expected SIZE[,N], megabytes and files from 1", arg);
+			return false;
+		}
+		s->size_spec = arg;
+		return true;
 	case OPT_OBJECT: strlist_push(&s->objects, arg); return true;
 	case OPT_LDD: s->ldd = true; return true;
 	case OPT_ALL_MODULES: s->all_modules = true; return true;
@@ -554,6 +578,10 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 	}
 	if (s->target_cmd && s->target_pid) {
 		fputs("stap: -c and -x cannot be used together: one target only\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
+	if (s->size_spec && !s->output_file) {
+		fputs("stap: -S rotates output files: it needs -o FILE\n", stderr);
 		return CLI_EXIT_FAIL;
 	}
 	if (s->suppress_time_limits && !s->guru) {

@@ -81,6 +81,10 @@ static char **staprun_argv(const struct session *s, const char *staprun, const c
 	if (s->output_file) {
 		argv[n++] = "-o";
 		argv[n++] = (char *)s->output_file;
+		if (s->size_spec) {
+			argv[n++] = "-S";
+			argv[n++] = (char *)s->size_spec;
+		}
 	}
 	if (s->target_cmd) {
 		argv[n++] = "-c";

@@ -59,6 +59,9 @@ expect_run tmpdir_bad_chars 1 "TMPDIR '/tmp/a b': has characters" err -- env 'TM
 expect_run prologue_searching 0 '^probe begin' out -- "$STAP" --prologue-searching=never -P -p1 -e 'probe begin {}'
 expect_run compatible_future 1 "^stap: --compatible 4.9: a future version" err -- "$STAP" --compatible=4.9 -p1 -e 'probe begin {}'
 expect_run compatible_older 0 '^probe begin' out -- "$STAP" --compatible=1.0 -p1 -e 'probe begin {}'
+expect_run size_without_output 1 "^stap: -S rotates output files: it needs -o FILE$" err -- "$STAP" -S 2 -p1 -e 'probe begin {}'
+expect_run size_bad 1 "^stap: -S 2,x: expected SIZE\[,N\]" err -- "$STAP" -S 2,x -o /dev/null -p1 -e 'probe begin {}'
+expect_run size_with_output 0 '^probe begin' out -- "$STAP" -S 2,3 -o /dev/null -p1 -e 'probe begin {}'
 expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
 # Options whose features are not built: refused, never ignored.
 expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
