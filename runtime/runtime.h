@@ -403,6 +403,18 @@ static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int si
 		       const char *loc);
 static long _stp_kernel_string(char *dst, unsigned long addr, size_t max);
 static long _stp_user_string(char *dst, unsigned long addr, size_t max);
+/* Guru-mode writes to the current task's user memory: n bytes of src, or
+ * the n low bytes of v (n 1, 2, 4, 8, or 0 for a C long of the task: 4
+ * bytes in a 32-bit task).  0, or -EFAULT when addr is not a writable
+ * user address whose page is present (no fault can be served). */
+static long _stp_write_user(unsigned long addr, const void *src, size_t n);
+static long _stp_write_user_int(unsigned long addr, u64 v, size_t n);
+/* The string of width-byte code units at addr (2: UTF-16, a surrogate
+ * pair joined into one character; 4: UTF-32) up to a 0 unit, as UTF-8 in
+ * dst: at most max - 1 bytes, cut where a whole character ends.  Its
+ * length; -EFAULT when a unit cannot be read, -EILSEQ at a unit that is
+ * no character (a lone surrogate, above U+10FFFF); dst is then "". */
+static long _stp_utf_string(char *dst, unsigned long addr, size_t max, int width, bool user);
 static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n);
 static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n);
 static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n);
@@ -413,7 +425,7 @@ static int _stp_is_compat_task(void);
 #define _STP_QUOTE_BUFFER 0x4   /* a buffer, not a string: see struct stp_quoter */
 static size_t _stp_text_quote(char *dst, size_t n, const char *src, size_t len, int flags);
 static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, int flags);
-static void _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
+static long _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
 			       int flags);
 /* A row of a table that names values or flag bits (tapset decoders):
  * _STP_NAME(O_RDONLY) is { O_RDONLY, "O_RDONLY" }. */

@@ -108,6 +108,121 @@ static long _stp_user_string(char *dst, unsigned long addr, size_t max)
 	return _stp_string(dst, addr, max, true);
 }
 
+/* ---- writes to user memory (guru mode) ---- */
+
+/* copy_to_user_nofault refuses kernel addresses (access_ok) and, with
+ * page faults off, a page that is not present or not yet writable (a
+ * copy-on-write page not touched since fork): a probe handler cannot
+ * wait for the fault to be served, so such a write fails as a bad
+ * address does.  The bytes before the failing one may be written. */
+static long _stp_write_user(unsigned long addr, const void *src, size_t n)
+{
+	return copy_to_user_nofault((void __user *)addr, src, n) ? -EFAULT : 0;
+}
+
+static long _stp_write_user_int(unsigned long addr, u64 v, size_t n)
+{
+	union { u8 b; u16 h; u32 w; u64 d; } u;
+
+	if (!n)
+		n = _stp_is_compat_task() ? 4 : sizeof(long);
+	switch (n) {
+	case 1: u.b = v; break;
+	case 2: u.h = v; break;
+	case 4: u.w = v; break;
+	default: u.d = v; n = 8; break;
+	}
+	/* the union's first n bytes are v's n low bytes: x86 is little-endian */
+	return _stp_write_user(addr, &u, n);
+}
+
+/* ---- UTF-16 and UTF-32 strings ---- */
+
+/* cp (at most U+10FFFF) as UTF-8 into e (4 bytes): its length. */
+static size_t _stp_utf8_put(char *e, u32 cp)
+{
+	if (cp < 0x80) {
+		e[0] = cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		e[0] = 0xc0 | cp >> 6;
+		e[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	}
+	if (cp < 0x10000) {
+		e[0] = 0xe0 | cp >> 12;
+		e[1] = 0x80 | ((cp >> 6) & 0x3f);
+		e[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	e[0] = 0xf0 | cp >> 18;
+	e[1] = 0x80 | ((cp >> 12) & 0x3f);
+	e[2] = 0x80 | ((cp >> 6) & 0x3f);
+	e[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+/* The width-byte code unit at addr, zero-extended into *u. */
+static long _stp_utf_unit(u32 *u, unsigned long addr, int width, bool user)
+{
+	union { u16 h; u32 w; } v;
+	long rc = user ? _stp_read_user(&v, addr, width) : _stp_read_kernel(&v, addr, width);
+
+	if (rc)
+		return rc;
+	*u = width == 2 ? v.h : v.w;
+	return 0;
+}
+
+/* A unit at a time: a string is short and a unit may straddle a page,
+ * which the copy handles.  Each unit gives at least one output byte, so
+ * the loop reads at most max - 1 units before the output is full. */
+static long _stp_utf_string(char *dst, unsigned long addr, size_t max, int width, bool user)
+{
+	size_t len = 0, k;
+	char e[4];
+	u32 u, lo;
+	long rc;
+
+	if (!max)
+		return 0;
+	width = width == 2 ? 2 : 4;
+	for (;; addr += width) {
+		rc = _stp_utf_unit(&u, addr, width, user);
+		if (rc)
+			goto fail;
+		if (!u)
+			break;
+		if (width == 2 && u >= 0xd800 && u <= 0xdbff) {
+			/* a high surrogate: the low one must follow */
+			addr += 2;
+			rc = _stp_utf_unit(&lo, addr, 2, user);
+			if (rc)
+				goto fail;
+			if (lo < 0xdc00 || lo > 0xdfff) {
+				rc = -EILSEQ;
+				goto fail;
+			}
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if ((u >= 0xd800 && u <= 0xdfff) || u > 0x10ffff) {
+			/* a lone low surrogate, or no Unicode character */
+			rc = -EILSEQ;
+			goto fail;
+		}
+		k = _stp_utf8_put(e, u);
+		if (len + k > max - 1)
+			break;          /* full: cut where a whole character ends */
+		memcpy(dst + len, e, k);
+		len += k;
+	}
+	dst[len] = '\0';
+	return len;
+fail:
+	dst[0] = '\0';
+	return rc;
+}
+
 /* ---- symbols ---- */
 
 static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n)
@@ -484,19 +599,23 @@ static long _stp_mem_quote(char *dst, size_t n, unsigned long addr, size_t len, 
 /* kernel_buffer_quoted()/user_buffer_quoted() into a MAXSTRINGLEN dst:
  * as 4.8, an inlen of 0 or less reads up to MAXSTRINGLEN-1 bytes, an
  * outlen of 0 or less gives "", quoted text takes at least 5 bytes; a
- * fault gives the address in hex, unquoted. */
-static void _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
+ * fault gives the address in hex, unquoted, and -EFAULT (else 0) for the
+ * *_quoted_error forms. */
+static long _stp_buffer_quoted(char *dst, unsigned long addr, int64_t inlen, int64_t outlen,
 			       int flags)
 {
 	size_t n;
 
 	if (outlen <= 0) {
 		dst[0] = '\0';
-		return;
+		return 0;
 	}
 	if (inlen <= 0)
 		inlen = MAXSTRINGLEN - 1;
 	n = clamp_t(int64_t, outlen, 5, MAXSTRINGLEN - 1) + 1;
-	if (_stp_mem_quote(dst, n, addr, min_t(int64_t, inlen, INT_MAX), flags | _STP_QUOTE) < 0)
+	if (_stp_mem_quote(dst, n, addr, min_t(int64_t, inlen, INT_MAX), flags | _STP_QUOTE) < 0) {
 		snprintf(dst, MAXSTRINGLEN, "0x%lx", addr);
+		return -EFAULT;
+	}
+	return 0;
 }
