@@ -20,6 +20,7 @@
 #define COMPAT_AUTOCAST     "2.6"   /* postfix -> [ ] $ $$ on any value: before, not operators */
 #define COMPAT_PN_SYSTEM    "2.7"   /* pn() of a tracepoint names its system: before, not */
 #define COMPAT_ABORT        "4.0"   /* abort(): before, no such function */
+#define COMPAT_ATVAR_ENTRY  "4.1"   /* @var in a .return probe: before, its value at entry */
 #define COMPAT_RSS_SHARED   "4.3"   /* proc_mem_rss counts shared pages: before, not */
 
 /* Whether a session compatible with version `compatible` (NULL: the

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "compat.h"
 #include "diag.h"
 #include "elab_int.h"
 #include "session.h"
@@ -365,6 +366,28 @@ static void res_atvar(struct scope *sc, struct node **np)
 	n->type = TYPE_LONG;
 }
 
+/* Before 4.1 (--compatible=4.0), @var in a .return probe meant its value
+ * at the function's entry, as if in @entry(). */
+static bool atvar_at_entry(struct scope *sc)
+{
+	const struct elab_probe *p = sc->fn ? NULL : sc->probe;
+	const char *why;
+	return p && !p->entry_of && !sc->in_defined && p->family && p->family->entry_half &&
+	       compat_before(sc->e->sess ? sc->e->sess->compatible : NULL, COMPAT_ATVAR_ENTRY) &&
+	       p->family->entry_half(sc->e->arena, p, &why);
+}
+
+static void wrap_in_entry(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+	struct node *entry = ast_node_new(sc->e->arena, ND_ENTRY, &n->pos);
+	entry->next = n->next;
+	n->next = NULL;
+	entry->u.expr.e = n;
+	*np = entry;
+	res_entry(sc, np);
+}
+
 /* $var, @cast, @var, ->: need a probe whose family has target variables
  * or kernel type information. */
 static void res_target(struct scope *sc, struct node **np)
@@ -381,7 +404,10 @@ static void res_target(struct scope *sc, struct node **np)
 		return;
 	}
 	if (n->kind == ND_ATVAR) {
-		res_atvar(sc, np);
+		if (atvar_at_entry(sc))
+			wrap_in_entry(sc, np);
+		else
+			res_atvar(sc, np);
 		return;
 	}
 	if (sc->fn) {

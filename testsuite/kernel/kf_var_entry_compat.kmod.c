@@ -1,0 +1,1 @@
+kf_dwarf_module.kmod.c
