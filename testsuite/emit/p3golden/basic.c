@@ -198,6 +198,8 @@ static void probe_0_body(struct context *c, struct frame_probe_0 *restrict l)
 			_stp_putc(&c->out, '\n');
 		goto L4;
 	L3: ;
+		if (unlikely(_stp_is_abort(c)))
+			goto out;
 		_stp_strlcpy(l->v_msg, c->last_error);
 		c->last_error = NULL;
 		c->last_loc = NULL;
