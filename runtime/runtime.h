@@ -409,6 +409,10 @@ static long _stp_user_string(char *dst, unsigned long addr, size_t max);
  * user address whose page is present (no fault can be served). */
 static long _stp_write_user(unsigned long addr, const void *src, size_t n);
 static long _stp_write_user_int(unsigned long addr, u64 v, size_t n);
+/* The n low bytes (1, 2, 4 or 8) of v at kernel address addr: 0, or
+ * -EFAULT when addr is a user address or the write faults (read-only or
+ * unmapped memory). */
+static long _stp_write_kernel_int(unsigned long addr, u64 v, size_t n);
 /* The string of width-byte code units at addr (2: UTF-16, a surrogate
  * pair joined into one character; 4: UTF-32) up to a 0 unit, as UTF-8 in
  * dst: at most max - 1 bytes, cut where a whole character ends.  Its

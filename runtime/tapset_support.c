@@ -136,6 +136,38 @@ static long _stp_write_user_int(unsigned long addr, u64 v, size_t n)
 	return _stp_write_user(addr, &u, n);
 }
 
+/* Guru mode's kernel writes (set_kernel_*, set_*_arg): pagefaults off,
+ * so a write to read-only or unmapped memory is -EFAULT, not an oops. */
+static long _stp_write_kernel_int(unsigned long addr, u64 v, size_t n)
+{
+	u8 b = v;
+	u16 h = v;
+	u32 w = v;
+
+	if (addr < TASK_SIZE_MAX)
+		return -EFAULT;
+	pagefault_disable();
+	switch (n) {
+	case 1:
+		__put_kernel_nofault((void *)addr, &b, u8, fault);
+		break;
+	case 2:
+		__put_kernel_nofault((void *)addr, &h, u16, fault);
+		break;
+	case 4:
+		__put_kernel_nofault((void *)addr, &w, u32, fault);
+		break;
+	default:
+		__put_kernel_nofault((void *)addr, &v, u64, fault);
+		break;
+	}
+	pagefault_enable();
+	return 0;
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
 /* ---- UTF-16 and UTF-32 strings ---- */
 
 /* cp (at most U+10FFFF) as UTF-8 into e (4 bytes): its length. */

@@ -87,6 +87,8 @@ struct elab_func {
 	unsigned markers;             /* FN_* (embedded C bodies only) */
 	bool impure;                  /* has (or may have) side effects */
 	bool reachable;               /* called from a kept probe or function */
+	const struct node *reached_by;  /* the call that first made it reachable, */
+	struct elab_func *reached_in;   /* in this function (NULL: a probe) */
 	bool resolved;                /* symbols resolved */
 	int visit;                    /* pass-2 walks: last visit stamp */
 	int seq;                      /* definition order */

@@ -553,28 +553,49 @@ static void res_assign(struct scope *sc, struct node *n)
 
 /* ---- calls ---- */
 
+/* A function the script may not call (guru mode, privilege), called from
+ * a tapset function, is reported at the script's own call that led there
+ * (the first one) and names the function the script called: the tapset is
+ * not where the user can act.  The note points at the function itself. */
+static void call_refused(struct scope *sc, const struct node *call, const struct elab_func *f,
+			 enum diag_tag tag, const char *why)
+{
+	const struct node *at = call;
+	const char *name = f->fn->name;
+	for (const struct elab_func *g = sc->fn; g && g->reached_by && elab_in_tapset(&at->pos);
+	     g = g->reached_in) {
+		at = g->reached_by;
+		name = g->fn->name;
+	}
+	const char *note = at == call ? "defined here"
+		: arena_printf(sc->e->arena, "it calls '%s', defined here", f->fn->name);
+	if (once(sc, &at->pos, tag))
+		diag_report2(SEV_ERROR, tag, &at->pos, &f->fn->pos, note, "function '%s' %s", name,
+			     why);
+}
+
 static void check_call_privilege(struct scope *sc, const struct node *call,
 				 const struct elab_func *f)
 {
 	const struct session *s = sc->e->sess;
-	const struct stap_function *fn = f->fn;
-	if (!fn->embedded)
+	if (!f->fn->embedded)
 		return;
-	if ((f->markers & FN_GURU) && !(s && s->guru) && once(sc, &call->pos, D_SEM_NEEDS_GURU))
-		diag_report2(SEV_ERROR, D_SEM_NEEDS_GURU, &call->pos, &fn->pos,
-			     "defined here", "function '%s' may only be used in guru mode (-g)",
-			     fn->name);
+	if ((f->markers & FN_GURU) && !(s && s->guru))
+		call_refused(sc, call, f, D_SEM_NEEDS_GURU, "may only be used in guru mode (-g)");
 	if (s && s->privilege && strcmp(s->privilege, "stapusr") == 0 &&
-	    !(f->markers & (FN_UNPRIV | FN_MYPROC)) && once(sc, &call->pos, D_SEM_PRIVILEGE))
-		diag_report2(SEV_ERROR, D_SEM_PRIVILEGE, &call->pos, &fn->pos, "defined here",
-			     "function '%s' may not be used with --privilege=stapusr", fn->name);
+	    !(f->markers & (FN_UNPRIV | FN_MYPROC)))
+		call_refused(sc, call, f, D_SEM_PRIVILEGE,
+			     "may not be used with --privilege=stapusr");
 }
 
-static void reach(struct elab *e, struct elab_func *f)
+static void reach(struct elab *e, struct elab_func *f, const struct node *call,
+		  struct elab_func *caller)
 {
 	if (f->reachable)
 		return;
 	f->reachable = true;
+	f->reached_by = call;
+	f->reached_in = caller;
 	elab_push(e, (void ***)&e->work, &e->nwork, &e->work_cap, f);
 }
 
@@ -594,7 +615,7 @@ static void res_call(struct scope *sc, struct node *n)
 		return;
 	n->u.call.func = f->fn;
 	check_call_privilege(sc, n, f);
-	reach(sc->e, f);
+	reach(sc->e, f, n, sc->fn);
 }
 
 /* ---- @defined() guards ---- */
