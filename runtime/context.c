@@ -396,6 +396,7 @@ static __always_inline bool _stp_lock_all(const struct stp_probe *p)
 #define STP_HIT_SAVED   0x8     /* c->entry_saved: @entry storage (kretprobes) */
 #define STP_HIT_PROCESS 0x10    /* begin, end and error probes, in process
 				   context: MAXACTION_INTERRUPTIBLE applies */
+#define STP_HIT_IO      0x20    /* c->io: a procfs hit's data (saved is it) */
 
 /* A hit runs with preemption off; interrupts stay on (an interrupt's
  * probe landing in a hit is skipped) unless -DINTERRUPTIBLE=0 asks to
@@ -447,6 +448,8 @@ static __always_inline void _stp_hit(const struct stp_probe *p, struct pt_regs *
 		c->args = args;
 	if (how & STP_HIT_SAVED)
 		c->entry_saved = saved;
+	if (how & STP_HIT_IO)
+		c->io = saved;
 	if (how & STP_HIT_USER)
 		c->user_mode_p = regs ? user_mode(regs) : 0;
 	c->actioncount = 0;
@@ -457,6 +460,8 @@ static __always_inline void _stp_hit(const struct stp_probe *p, struct pt_regs *
 		c->args = NULL;
 	if (how & STP_HIT_SAVED)
 		c->entry_saved = NULL;
+	if (how & STP_HIT_IO)
+		c->io = NULL;
 	if (how & STP_HIT_USER)
 		c->user_mode_p = 0;
 	if (unlikely(c->last_error))
@@ -480,6 +485,11 @@ static notrace void _stp_probe_run_in(const struct stp_probe *p, struct pt_regs 
 				      const int64_t *args, void *saved, int state)
 {
 	_stp_hit(p, regs, args, saved, state, STP_HIT_ALL | STP_HIT_PROCESS);
+}
+
+static notrace void _stp_probe_run_io(const struct stp_probe *p, struct stp_procfs_io *io)
+{
+	_stp_hit(p, NULL, NULL, io, STP_SESSION_RUNNING, STP_HIT_PROCESS | STP_HIT_IO);
 }
 
 static notrace void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs)

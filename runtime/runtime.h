@@ -338,6 +338,7 @@ struct context {
 	size_t tok_pos;
 	int tok_more;
 	void *tapset_data;              /* reserved for tapsets */
+	struct stp_procfs_io *io;       /* a procfs hit's data, or NULL */
 	/* the last =~ match, for matched(n) and ngroups() */
 	char re_subject[MAXSTRINGLEN];
 	int re_ngroups;                 /* 0 when the last match failed */
@@ -533,6 +534,13 @@ static void _stp_probe_run(const struct stp_probe *p, struct pt_regs *regs);
 /* The same with the hit's arguments in c->args (a family's glue code). */
 static void _stp_probe_run_args(const struct stp_probe *p, struct pt_regs *regs,
 				const int64_t *args);
+/* A procfs probe's hit (process context), with c->io pointing at io. */
+struct stp_procfs_io {
+	char *buf;              /* read probe: what the reader gets ($value) */
+	size_t len, cap;        /* its length and room (a NUL follows it) */
+	const char *in;         /* write probe: one piece written, NUL-ended */
+};
+static void _stp_probe_run_io(const struct stp_probe *p, struct stp_procfs_io *io);
 /* The same with c->entry_saved: the storage of one function call's
  * @entry values (both the entry half that saves them and the .return
  * probe that reads them). */

@@ -16,6 +16,10 @@
  *   they are handled only in the main loop: a second SIGINT while
  *   stopping is noted, never fatal, and the module is always unloaded.
  * - SIGPIPE is ignored: a closed stdout ends the session, not staprun.
+ * - When the script has input probes (its procfs file __stdin exists once
+ *   the session runs), what comes on stdin is written to that file one
+ *   byte per write, so that input.char fires per character; at EOF stdin
+ *   is left alone.
  */
 #define _GNU_SOURCE
 #include "relay.h"
@@ -59,6 +63,7 @@ enum ctl_cmd { CTL_NONE, CTL_START, CTL_STOP };
 struct relay {
 	const struct relay_opts *o;
 	int ctl_fd, data_fd, out_fd, watch_fd;
+	int input_fd;           /* /proc/systemtap/MODULE/__stdin, or -1 */
 	struct outfile of;      /* -o FILE (of.name NULL: stdout); out_fd is of.fd */
 	struct child child;
 	pid_t target;
@@ -246,6 +251,34 @@ static void request_stop(struct relay *r, const char *why)
 	/* else: sent when the start in flight is done */
 }
 
+/* The script's input probes, if it has any: their procfs file. */
+static void open_input(struct relay *r)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/proc/systemtap/%s/__stdin", r->o->module);
+	r->input_fd = open(path, O_WRONLY | O_CLOEXEC);
+}
+
+/* What stdin has, byte by byte to the input probes; EOF or an error
+ * ends the input. */
+static void forward_input(struct relay *r)
+{
+	char buf[4096];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+	if (n <= 0) {
+		if (n < 0 && errno == EINTR)
+			return;
+		close(r->input_fd);
+		r->input_fd = -1;
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		if (write(r->input_fd, buf + i, 1) != 1)
+			break;
+}
+
 static void ctl_done(struct relay *r, int err)
 {
 	enum ctl_cmd cmd = r->ctl_cmd;
@@ -261,6 +294,8 @@ static void ctl_done(struct relay *r, int err)
 			fprintf(stderr, "staprun: session started (target pid %d)\n", (int)r->target);
 		}
 		child_release(&r->child, !err);
+		if (!err)
+			open_input(r);
 		if (err || r->stop_wanted) {
 			r->stop_wanted = true;
 			ctl_send(r, CTL_STOP);
@@ -467,11 +502,14 @@ static void handle_events(struct relay *r)
 static void relay_loop(struct relay *r, const sigset_t *wait_mask)
 {
 	while (!r->done) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = r->data_fd, .events = POLLIN },
-			{ .fd = r->watch_fd, .events = POLLIN },
+			{ .fd = r->watch_fd >= 0 && !r->stop_wanted ? r->watch_fd : -1,
+			  .events = POLLIN },
+			{ .fd = r->input_fd >= 0 && !r->stop_wanted ? STDIN_FILENO : -1,
+			  .events = POLLIN },
 		};
-		nfds_t n = r->watch_fd >= 0 && !r->stop_wanted ? 2 : 1;
+		nfds_t n = 3;
 		struct timespec ts = { 0, 200 * 1000000L }, *tsp = NULL;
 
 		if (r->o->target && r->watch_fd < 0)
@@ -495,8 +533,10 @@ static void relay_loop(struct relay *r, const sigset_t *wait_mask)
 			break;
 		}
 		handle_events(r);
-		if (rc > 0 && n == 2 && p[1].revents)
+		if (rc > 0 && p[1].fd >= 0 && p[1].revents)
 			request_stop(r, "the -x process exited");
+		if (rc > 0 && p[2].fd >= 0 && p[2].revents)
+			forward_input(r);
 		if (rc > 0 && p[0].revents)
 			drain(r);
 	}
@@ -581,6 +621,8 @@ static void teardown(struct relay *r)
 		child_reap(&r->child);
 	if (r->watch_fd >= 0)
 		close(r->watch_fd);
+	if (r->input_fd >= 0)
+		close(r->input_fd);
 	if (r->data_fd >= 0)
 		close(r->data_fd);
 	if (r->ctl_fd >= 0)
@@ -597,7 +639,7 @@ int relay_run(const struct relay_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	r.ctl_fd = r.data_fd = r.out_fd = r.watch_fd = -1;
+	r.ctl_fd = r.data_fd = r.out_fd = r.watch_fd = r.input_fd = -1;
 	r.child.release_fd = -1;
 	r.out_to = STDOUT_FILENO;
 	r.target = o->target;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "compat.h"
 #include "emit_int.h"
 #include "pass3.h"
@@ -469,6 +470,7 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 		const char *module_name)
 {
 	struct emit E = { .arena = arena_new(), .sess = s, .ep = ep, .module = module_name };
+	int diag_errors = diag_error_count();  /* a family's table may refuse (procfs) */
 	name_things(&E);
 	struct body_out *fb = arena_alloc(E.arena, ((size_t)E.nfuncs + 1) * sizeof(*fb));
 	struct body_out *pb = arena_alloc(E.arena, ((size_t)ep->nprobes + 1) * sizeof(*pb));
@@ -502,7 +504,7 @@ int emit_module(FILE *out, const struct session *s, const struct elab_program *e
 		free(fb[i].b.code_buf);
 	for (i = 0; i < ep->nprobes; i++)
 		free(pb[i].b.code_buf);
-	int rc = E.errors ? 1 : 0;
+	int rc = E.errors || diag_error_count() != diag_errors ? 1 : 0;
 	arena_free(E.arena);
 	return rc;
 }

@@ -544,6 +544,26 @@ static void res_lvalue(struct scope *sc, struct node **np, int use, const struct
 			   tok_op_spelling(op->op));
 }
 
+/* An assignment to a target variable its family carries out itself
+ * (procfs's $value): replaced by what does it.  True when it was. */
+static bool res_family_assign(struct scope *sc, struct node **np)
+{
+	struct node *n = *np;
+	const struct elab_probe *p = sc->fn ? NULL : sc->probe;
+	if (!p || !p->family || !p->family->target_assign || n->u.bin.lhs->kind != ND_TARGET)
+		return false;
+	const char *why = "this variable cannot be set";
+	struct node *x = p->family->target_assign(sc->e->arena, p, n, &why);
+	if (!x) {
+		if (once(sc, &n->u.bin.lhs->pos, D_SEM_READONLY))
+			diag_error(D_SEM_READONLY, &n->u.bin.lhs->pos, "%s", why);
+		return true;
+	}
+	*np = x;
+	res_expr(sc, np, USE_READ);
+	return true;
+}
+
 static void res_assign(struct scope *sc, struct node *n)
 {
 	int use = n->op == OP_ASSIGN || n->op == OP_AGGREGATE ? USE_WRITE : USE_READ | USE_WRITE;
@@ -712,7 +732,10 @@ static void res_expr(struct scope *sc, struct node **np, int use)
 		res_expr(sc, &n->u.cond.then, USE_READ);
 		res_expr(sc, &n->u.cond.els, USE_READ);
 		return;
-	case ND_ASSIGN: res_assign(sc, n); return;
+	case ND_ASSIGN:
+		if (!res_family_assign(sc, np))
+			res_assign(sc, n);
+		return;
 	case ND_IN: case ND_INDEX:
 		res_array(sc, &n->u.index.base, USE_READ, n->u.index.nkeys);
 		res_keys(sc, &n->u.index.keys);

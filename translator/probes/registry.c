@@ -317,6 +317,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_timer,
 	&probe_family_tracepoint,
 	&probe_family_kprobe,
+	&probe_family_procfs,
 };
 
 static struct registry_entry *entries;

@@ -173,6 +173,13 @@ struct probe_family {
 	 * @entry($x), as a .return probe's parameters are their values at
 	 * entry.  NULL: the family has no @entry. */
 	void *(*entry_half)(struct arena *a, const struct elab_probe *p, const char **why);
+	/* Pass 2, an assignment (ND_ASSIGN) to one of the family's target
+	 * variables that the family carries out itself (procfs's $value):
+	 * the expression that does it instead (a call, resolved in turn; it
+	 * takes the assignment's place in its list), or NULL after pointing
+	 * *why at the reason.  NULL: such writes need guru mode, as any. */
+	struct node *(*target_assign)(struct arena *a, const struct elab_probe *p,
+				      struct node *assign, const char **why);
 	/* Pass 3.  runtime: its file under runtime/ ("probes/timer.c"); ops:
 	 * the struct stp_family_ops that file defines.  emit writes, after
 	 * that file, the family's table (entries pointing at &stp_probes[I])
@@ -205,5 +212,6 @@ extern const struct probe_family probe_family_never;
 extern const struct probe_family probe_family_timer;
 extern const struct probe_family probe_family_tracepoint;
 extern const struct probe_family probe_family_kprobe;
+extern const struct probe_family probe_family_procfs;
 
 #endif
