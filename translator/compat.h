@@ -3,7 +3,9 @@
  * systemtap 4.8 does for the same option (stap(1), DEPRECATION; NEWS).
  *
  * Every version-dependent behaviour is named here, with the release that
- * changed it; the passes ask compat_before(s->compatible, COMPAT_X).
+ * changed it; the passes ask compat_before(s->compatible, COMPAT_X), and
+ * the tapsets test `%( systemtap_v < "X" %)` for their own (abort, rss
+ * and the older variable names: named here too, to have one list).
  * doc/compatibility.md lists them with their tests.
  */
 #ifndef STAP_COMPAT_H
@@ -15,7 +17,7 @@
 
 #define COMPAT_PTR_FORMAT   "1.3"   /* %p: before, zero-padded to the full pointer width */
 #define COMPAT_EMPTY_SUM    "1.5"   /* @sum of no values: before, an error; since, 0 */
-#define COMPAT_THIS         "1.8"   /* embedded C's THIS->arg, THIS->__retvalue: before, the only way */
+#define COMPAT_THIS         "1.8"   /* embedded C's THIS->arg: before, the only way */
 #define COMPAT_GLUE_COMMENT "2.0"   /* string literals glued across a comment: before, not */
 #define COMPAT_AUTOCAST     "2.6"   /* postfix -> [ ] $ $$ on any value: before, not operators */
 #define COMPAT_PN_SYSTEM    "2.7"   /* pn() of a tracepoint names its system: before, not */

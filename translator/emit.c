@@ -22,8 +22,8 @@
 #include <string.h>
 
 #include "arena.h"
-#include "diag.h"
 #include "compat.h"
+#include "diag.h"
 #include "emit_int.h"
 #include "pass3.h"
 #include "session.h"

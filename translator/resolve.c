@@ -205,8 +205,8 @@ static const char *target_name(const struct node *n)
 	case ND_PERF: return "@perf";
 	case ND_NUM: case ND_STR: case ND_EMBEDDED_EXPR: case ND_VAR: case ND_DEFINED:
 	case ND_PROBEWRITE: case ND_CONST: case ND_REGISTER: case ND_DEREF: case ND_UNARY:
-	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL: case ND_COMPARE: case ND_REGEX:
-	case ND_TERNARY: case ND_ASSIGN: case ND_IN: case ND_INDEX: case ND_WILDCARD:
+	case ND_PRE_INCDEC: case ND_POST_INCDEC: case ND_BINARY: case ND_LOGICAL: case ND_COMPARE:
+	case ND_REGEX: case ND_TERNARY: case ND_ASSIGN: case ND_IN: case ND_INDEX: case ND_WILDCARD:
 	case ND_CALL: case ND_PRINT: case ND_STAT_OP: case ND_HIST_OP: case ND_BLOCK:
 	case ND_EXPR_STMT: case ND_EMPTY: case ND_IF: case ND_FOR: case ND_FOREACH:
 	case ND_BREAK: case ND_CONTINUE: case ND_NEXT: case ND_RETURN: case ND_DELETE:
