@@ -549,9 +549,10 @@ static void parse_target_index(struct parser *p, struct chain *c)
 	parse_expect_close(p, OP_RBRACKET, &open);
 }
 
-static bool is_adjacent_pretty(const struct token *t)
+/* A lone '$' or '$$': the pretty-printing suffix. */
+static bool is_pretty_op(const struct token *t)
 {
-	return t->kind == TK_IDENT && !(t->flags & TF_SPACE) &&
+	return t->kind == TK_IDENT &&
 	       ((t->len == 1 && t->text[0] == '$') ||
 		(t->len == 2 && t->text[0] == '$' && t->text[1] == '$'));
 }
@@ -584,13 +585,6 @@ struct node *parse_key_list(struct parser *p, int *n)
 static bool autocast_ops(const struct parser *p)
 {
 	return !compat_before(p->ctx->systemtap_v, COMPAT_AUTOCAST);
-}
-
-static bool is_pretty_op(const struct token *t)
-{
-	return t->kind == TK_IDENT &&
-	       ((t->len == 1 && t->text[0] == '$') ||
-		(t->len == 2 && t->text[0] == '$' && t->text[1] == '$'));
 }
 
 /* n becomes the base of a new autocast chain in c. */
@@ -647,7 +641,8 @@ static struct node *postfix_ops(struct parser *p, struct node *n)
 			}
 			parse_field(p, &c);
 		} else if (is_pretty_op(t) && !c.pretty &&
-			   (c.n ? is_adjacent_pretty(t) || autocast_ops(p) : autocast_ops(p))) {
+			   (autocast_ops(p) || (c.n && !(t->flags & TF_SPACE)))) {
+			/* before 2.6 only a target's own suffix: $x$, no space */
 			if (!c.n)
 				n = autocast_start(p, &c, n, t);
 			add_comp(p, &c, COMP_PRETTY, t)->depth = (int)t->len;

@@ -85,6 +85,7 @@ static void resolve(struct pp_request *req)
 	memset(d, 0, sizeof(*d));
 	d->path = "command";
 	d->umask = DEFAULT_UMASK;
+	bool sized = false;
 	for (const struct pp_comp *c = req->point->comps; c; c = c->next) {
 		if (strcmp(c->name, "procfs") == 0 && c->arg)
 			d->path = c->arg->u.str.s;
@@ -92,8 +93,10 @@ static void resolve(struct pp_request *req)
 			d->umask = c->arg->u.num;
 		else if (strcmp(c->name, "write") == 0)
 			d->write = true;
-		else if (strcmp(c->name, "maxsize") == 0)
+		else if (strcmp(c->name, "maxsize") == 0) {
 			d->maxsize = c->arg->u.num;
+			sized = true;
+		}
 	}
 	const char *why = bad_path(d->path, elab_in_tapset(&req->point->pos));
 	if (why) {
@@ -104,12 +107,11 @@ static void resolve(struct pp_request *req)
 		pp_error(req, "procfs umask %#llo: expected 0 to 0777", (unsigned long long)d->umask);
 		return;
 	}
-	for (const struct pp_comp *c = req->point->comps; c; c = c->next)
-		if (strcmp(c->name, "maxsize") == 0 && (c->arg->u.num < 1 || c->arg->u.num > 1 << 24)) {
-			pp_error(req, "procfs maxsize %lld: expected 1 to %d bytes",
-				 (long long)c->arg->u.num, 1 << 24);
-			return;
-		}
+	if (sized && (d->maxsize < 1 || d->maxsize > 1 << 24)) {
+		pp_error(req, "procfs maxsize %lld: expected 1 to %d bytes", (long long)d->maxsize,
+			 1 << 24);
+		return;
+	}
 	pp_emit(req, req->point, d);
 }
 
