@@ -23,13 +23,10 @@
  * - "stop" with no "start" before it only queues DONE (status 0).
  * Start and stop are serialized by one mutex (ctl writes, module exit).
  */
-#include <linux/cred.h>
 #include <linux/mutex.h>
 
 static DEFINE_MUTEX(_stp_session_mutex);
 static pid_t _stp_target_pid;
-static pid_t _stp_starter_pid;          /* staprun/stapio: it writes "start" */
-static kuid_t _stp_starter_uid;
 
 /* The local time zone, which the kernel does not keep: staprun passes the
  * one its TZ gives at load time (UTC when loaded otherwise). */
@@ -186,15 +183,17 @@ static int _stp_session_stop(void)
 	return 0;
 }
 
+/* The session's relay, staprun or stapio: the reader of the data file
+ * (ctl commands come from short-lived children of it). */
 static pid_t _stp_stapio_pid(void)
 {
-	return _stp_starter_pid;
+	return _stp_tr.reader_pid;
 }
 
-/* The hit's task belongs to the user who started the session. */
+/* The hit's task belongs to the user who runs the session. */
 static bool _stp_is_myproc(void)
 {
-	return uid_eq(current_uid(), _stp_starter_uid);
+	return uid_eq(current_uid(), _stp_tr.reader_uid);
 }
 
 static const char *_stp_probe_type(const struct stp_probe *p)
@@ -223,8 +222,6 @@ static int _stp_session_start(pid_t target)
 		goto out;
 	}
 	_stp_target_pid = target;
-	_stp_starter_pid = task_tgid_nr(current);
-	_stp_starter_uid = current_uid();
 	atomic_set(&_stp_state, STP_SESSION_STARTING);
 	rc = _stp_register_families();
 	if (rc) {

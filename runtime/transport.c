@@ -29,6 +29,7 @@
  * staprun -s MB sets the module parameter _stp_bufsize (MB), which
  * overrides the size the session asked for.
  */
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -63,6 +64,8 @@ static struct {
 	struct mutex read_mutex;        /* one read() at a time */
 	struct mutex ctl_mutex;         /* one command at a time */
 	atomic_t data_open;
+	pid_t reader_pid;               /* who opened data: staprun or stapio */
+	kuid_t reader_uid;
 	struct dentry *root;            /* systemtap/ (holds a reference when looked up) */
 	bool root_looked_up;
 	struct dentry *dir;             /* systemtap/<module>/ */
@@ -154,6 +157,8 @@ static int _stp_data_open(struct inode *inode, struct file *f)
 {
 	if (atomic_cmpxchg(&_stp_tr.data_open, 0, 1) != 0)
 		return -EBUSY;
+	_stp_tr.reader_pid = task_tgid_nr(current);
+	_stp_tr.reader_uid = current_uid();
 	return stream_open(inode, f);
 }
 
