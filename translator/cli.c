@@ -124,7 +124,7 @@ static const struct opt_spec opts[] = {
 	[OPT_DUMP_FUNCTIONS] = { "dump-functions", 0, no_argument, NULL, "list the tapset functions", 2 },
 	[OPT_DUMP_KERNEL_FUNCTIONS] = { "dump-kernel-functions", 0, optional_argument, "[MOD:]GLOB",
 					"list the kernel functions a kprobe can take (-vv: why not the others)", 2 },
-	[OPT_EXAMPLE] = { "example", 0, no_argument, NULL, "FILE names a shipped example script", 1 },
+	[OPT_EXAMPLE] = { "example", 0, no_argument, NULL, "FILE names a shipped example script (alone: list them)", 1 },
 	[OPT_REMOTE] = { "remote", 0, required_argument, "URL", "run pass 5 on a remote host", FUTURE },
 	[OPT_REMOTE_PREFIX] = { "remote-prefix", 0, no_argument, NULL, "prefix remote output with the host index", FUTURE },
 	[OPT_USE_SERVER] = { "use-server", 0, optional_argument, "SERVER", "build on a compile server", FUTURE },
@@ -598,6 +598,8 @@ enum cli_result cli_parse(struct session *s, int argc, char **argv, int passes_b
 	/* The script: -e SCRIPT, or the first operand names a file; the
 	 * remaining operands are script arguments. */
 	int first_arg = optind;
+	if (s->example && !s->script_text && s->listing == LIST_NONE && optind >= argc)
+		s->listing = LIST_EXAMPLES;
 	if (!s->script_text && s->listing == LIST_NONE) {
 		if (optind >= argc) {
 			usage_error("%s", "no script given: name a FILE, or use -e SCRIPT");

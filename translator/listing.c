@@ -319,7 +319,7 @@ int elab_list(struct pass1 *p1, const struct session *s)
 	case LIST_DUMP_FUNCTIONS: return dump_functions(p1, s);
 	case LIST_DUMP_KERNEL_FUNCTIONS: return dump_kernel_functions(p1, s);
 	case LIST_PROBES: case LIST_PROBES_VARS: return list_probes(p1, s);
-	case LIST_NONE: break;
+	case LIST_NONE: case LIST_EXAMPLES: break;
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "cache.h"
 #include "cli.h"
 #include "diag.h"
+#include "examples.h"
 #include "kfeatures.h"
 #include "pass1.h"
 #include "pass2.h"
@@ -314,7 +315,7 @@ static int run_passes(struct session *s)
 	struct elab_program *ep = NULL;
 	int rc;
 	if (s->listing != LIST_NONE) {
-		rc = elab_list(p1, s);
+		rc = s->listing == LIST_EXAMPLES ? examples_list(stdout) : elab_list(p1, s);
 		if (fflush(stdout) != 0)
 			rc = 1;
 		arena_free(a);

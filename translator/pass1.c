@@ -11,13 +11,13 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "examples.h"
 #include "pass1_int.h"
 #include "paths.h"
 
@@ -133,39 +133,6 @@ const struct source *pass1_parse_file(struct pass1 *p, const char *path, bool is
 	return src;
 }
 
-/* --example NAME: the shipped example of that name, searched for under the
- * examples directory next to the tapsets. */
-static const char *example_wanted;
-static char example_found[4096];
-
-static int example_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	if (type == FTW_F && strcmp(path + ftw->base, example_wanted) == 0) {
-		snprintf(example_found, sizeof(example_found), "%s", path);
-		return 1;
-	}
-	return 0;
-}
-
-static const char *find_example(struct arena *a, const char *name)
-{
-	const char *tapsets = paths_tapset_dir();
-	const char *slash = strrchr(tapsets, '/');
-	char *dir = slash ? arena_printf(a, "%.*s/examples", (int)(slash - tapsets), tapsets)
-			  : arena_strdup(a, "examples");
-	char *direct = arena_printf(a, "%s/%s", dir, name);
-	struct stat st;
-	if (stat(direct, &st) == 0 && S_ISREG(st.st_mode))
-		return direct;
-	const char *base = strrchr(name, '/');
-	example_wanted = base ? base + 1 : name;
-	example_found[0] = '\0';
-	if (nftw(dir, example_visit, 16, FTW_PHYS) == 1)
-		return arena_strdup(a, example_found);
-	return NULL;
-}
-
 /* The main script as a source, or NULL after reporting why not. */
 static struct source *main_source(struct arena *a, const struct session *s)
 {
@@ -185,7 +152,7 @@ static struct source *main_source(struct arena *a, const struct session *s)
 	}
 	const char *path = s->script_file;
 	if (s->example) {
-		path = find_example(a, s->script_file);
+		path = examples_find(a, s->script_file);
 		if (!path) {
 			diag_error(D_IO, NULL, "no example script named '%s'", s->script_file);
 			return NULL;

@@ -31,6 +31,7 @@ enum listing_mode {
 	LIST_DUMP_PROBE_ALIASES,
 	LIST_DUMP_FUNCTIONS,
 	LIST_DUMP_KERNEL_FUNCTIONS,
+	LIST_EXAMPLES,          /* --example without a script */
 };
 
 struct session {

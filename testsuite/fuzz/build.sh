@@ -11,7 +11,7 @@ cc=${FUZZ_CC:-clang-14}
 command -v "$cc" >/dev/null || { echo "build.sh: $cc not found: apt-get install clang-14 libclang-rt-14-dev" >&2; exit 1; }
 
 # Pass 1 and what it needs; nothing that runs later passes.
-srcs=(arena diag ast lexer preprocess macro parser parse_expr format unparse target pass1 paths compat)
+srcs=(arena diag ast lexer preprocess macro parser parse_expr format unparse target pass1 paths compat examples)
 files=()
 for s in "${srcs[@]}"; do files+=("$top/translator/$s.c"); done
 "$cc" -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

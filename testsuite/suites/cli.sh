@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 44
+# plan: 48
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -63,6 +63,11 @@ expect_run size_without_output 1 "^stap: -S rotates output files: it needs -o FI
 expect_run size_bad 1 "^stap: -S 2,x: expected SIZE\[,N\]" err -- "$STAP" -S 2,x -o /dev/null -p1 -e 'probe begin {}'
 expect_run size_with_output 0 '^probe begin' out -- "$STAP" -S 2,3 -o /dev/null -p1 -e 'probe begin {}'
 expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
+# --example: the shipped examples by name, and alone their list.
+expect_run example_list 0 '^hello\.stp +begin +the smallest complete script' out -- "$STAP" --example
+expect_run example_by_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello.stp
+expect_run example_bare_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello
+expect_run example_missing 1 "no example script named 'nope.stp'" err -- "$STAP" -p1 --example nope.stp
 # Options whose features are not built: refused, never ignored.
 expect_run future_remote 1 "option --remote is not implemented yet" err -- "$STAP" --remote=host -e 'probe begin {}'
 expect_run future_bulk 1 "option -b is not implemented yet" err -- "$STAP" -b -e 'probe begin {}'
