@@ -541,6 +541,9 @@ struct stp_procfs_io {
 	const char *in;         /* write probe: one piece written, NUL-ended */
 };
 static void _stp_probe_run_io(const struct stp_probe *p, struct stp_procfs_io *io);
+/* A netfilter probe's `$verdict = v` (runtime/probes/netfilter.c): the
+ * hit's verdict, NF_DROP or NF_ACCEPT. */
+static void _stp_nf_set_verdict(struct context *c, int64_t v);
 /* The same with c->entry_saved: the storage of one function call's
  * @entry values (both the entry half that saves them and the .return
  * probe that reads them). */

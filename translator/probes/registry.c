@@ -318,6 +318,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_tracepoint,
 	&probe_family_kprobe,
 	&probe_family_procfs,
+	&probe_family_netfilter,
 };
 
 static struct registry_entry *entries;

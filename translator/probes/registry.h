@@ -213,5 +213,6 @@ extern const struct probe_family probe_family_timer;
 extern const struct probe_family probe_family_tracepoint;
 extern const struct probe_family probe_family_kprobe;
 extern const struct probe_family probe_family_procfs;
+extern const struct probe_family probe_family_netfilter;
 
 #endif
