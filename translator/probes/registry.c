@@ -319,6 +319,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_kprobe,
 	&probe_family_procfs,
 	&probe_family_netfilter,
+	&probe_family_perf,
 };
 
 static struct registry_entry *entries;

@@ -214,5 +214,6 @@ extern const struct probe_family probe_family_tracepoint;
 extern const struct probe_family probe_family_kprobe;
 extern const struct probe_family probe_family_procfs;
 extern const struct probe_family probe_family_netfilter;
+extern const struct probe_family probe_family_perf;
 
 #endif
