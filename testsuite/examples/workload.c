@@ -1,7 +1,7 @@
 /* workload.c - the activity the examples suite runs an example against,
  * in the test VM (which has busybox but no libc: this is built static).
  *
- * Usage: workload KIND [N]   (N: how many rounds, default 100)
+ * Usage: workload KIND [N] [DEVICE]   (N: how many rounds, default 100)
  *   syscalls  getpid, open/read/close of /proc/self/stat, stat, a failing
  *             open (ENOENT) and a write to /dev/null, N times
  *   files     create, write 8 KiB, fsync, read back, seek around, rename
@@ -19,6 +19,10 @@
  *   signal    N signals to a child (SIGUSR1), then SIGTERM
  *   pipe      N 1 KiB messages through a pipe between two processes
  *   all       every kind above, N rounds each
+ *   disk      N 4 KiB O_DIRECT writes and reads at scattered offsets of
+ *             a block device (third argument, default /dev/ram0), fsync
+ *   heap      grow the heap with brk N times by 64 KiB, touching it,
+ *             then give it all back
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -345,6 +349,51 @@ static void do_pipe(int n)
 	waitpid(p, NULL, 0);
 }
 
+static const char *device = "/dev/ram0";
+
+static void do_disk(int n)
+{
+	void *buf;
+	int fd = open(device, O_RDWR | O_DIRECT);
+
+	if (fd < 0) {
+		perror(device);
+		return;
+	}
+	off_t blocks = lseek(fd, 0, SEEK_END) / 4096;
+	if (blocks <= 0 || posix_memalign(&buf, 4096, 4096) != 0) {
+		close(fd);
+		return;
+	}
+	memset(buf, 'd', 4096);
+	for (int i = 0; i < n; i++) {
+		off_t at = (off_t)((i * 7919L) % blocks) * 4096;
+		if (pwrite(fd, buf, 4096, at) != 4096)
+			perror("pwrite");
+		if (pread(fd, buf, 4096, (off_t)((i * 104729L) % blocks) * 4096) < 0)
+			perror("pread");
+	}
+	fsync(fd);
+	free(buf);
+	close(fd);
+}
+
+static void do_heap(int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *p = sbrk(65536);
+		if (p == (void *)-1) {
+			perror("sbrk");
+			n = i;
+			break;
+		}
+		for (int off = 0; off < 65536; off += 4096)
+			p[off] = 1;
+	}
+	if (n > 0)
+		sbrk(-65536L * n);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(int n);
@@ -352,8 +401,10 @@ static const struct {
 	{ "syscalls", do_syscalls }, { "files", do_files }, { "fork", do_fork },
 	{ "threads", do_threads },   { "sleep", do_sleep }, { "spin", do_spin },
 	{ "mem", do_mem },	     { "net", do_net },	    { "udp", do_udp },
-	{ "signal", do_signal },     { "pipe", do_pipe },
+	{ "signal", do_signal },     { "pipe", do_pipe },   { "disk", do_disk },
+	{ "heap", do_heap },
 };
+#define NALL 11 /* "all" runs the kinds before disk */
 
 int main(int argc, char **argv)
 {
@@ -361,11 +412,13 @@ int main(int argc, char **argv)
 	int all = argc > 1 && strcmp(argv[1], "all") == 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: workload KIND [N]\n");
+		fprintf(stderr, "usage: workload KIND [N] [DEVICE]\n");
 		return 2;
 	}
+	if (argc > 3)
+		device = argv[3];
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (all || strcmp(argv[1], kinds[i].name) == 0) {
+		if ((all && i < NALL) || strcmp(argv[1], kinds[i].name) == 0) {
 			kinds[i].run(n);
 			if (!all)
 				return 0;
