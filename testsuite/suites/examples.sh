@@ -9,6 +9,7 @@
 #                            workload.c) in its directory; the session ends
 #                            when it does (staprun -c), so end probes print
 #   # test-args: WORDS       the script's arguments ($1 ...), at build time
+#   # test-options: WORDS    stap options it needs (-g for a guru script)
 #   # test-expect: ERE       a line of stdout must match (one per line; all
 #                            must); there must be some stdout in any case
 #   # test-files: PATH       a host file the workload needs (${KREL} is the
@@ -61,6 +62,7 @@ make_case() {
 	name=$(case_name "$file")
 	cp "$file" "$cases/$name.stp"
 	header test-args "$file" >"$cases/$name.args"
+	header test-options "$file" >"$cases/$name.opts"
 	{
 		echo "$work/workload"
 		header test-files "$file"
