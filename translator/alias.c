@@ -200,7 +200,7 @@ static int resolve_family(struct derive *d, const struct probe_point *pt,
 	 * (kernel.trace("sched:sched_switch") for kernel.trace("sched_*")). */
 	struct sink sk = { d, &p, en, 0 };
 	struct pp_request req = {
-		.arena = e->arena, .sess = e->sess, .ti = e->ti, .family = en->family,
+		.arena = e->arena, .sess = e->sess, .ti = e->ti, .elab = e, .family = en->family,
 		.pattern = en->pattern,
 		.point = concrete, .args = m->arg, .pos = &pt->pos,
 		.quiet = path->optional || e->listing, .listing = e->listing,

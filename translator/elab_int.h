@@ -151,6 +151,9 @@ void elab_usage_warnings(struct elab *e);
 int elab_distance(const char *a, const char *b);
 /* Markers (FN_*) of an embedded-C body. */
 unsigned elab_markers(const char *code, size_t len);
+/* The index of kernel symbol sym ("name", "module:name") in the module's
+ * address table, which staprun fills from /proc/kallsyms at load time. */
+int elab_ksym(struct elab *e, const char *sym);
 
 /* ---- entry.c ---- */
 

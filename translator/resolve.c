@@ -293,8 +293,7 @@ static void res_cast(struct scope *sc, struct node **np)
 	n->type = TYPE_LONG;
 }
 
-/* The index of kernel symbol `sym` in the module's address table. */
-static int ksym_index(struct elab *e, const char *sym)
+int elab_ksym(struct elab *e, const char *sym)
 {
 	for (int i = 0; i < e->nksyms; i++)
 		if (strcmp(e->ksyms[i], sym) == 0)
@@ -341,7 +340,7 @@ static void res_atvar(struct scope *sc, struct node **np)
 	if (n->u.tgt.addr_of && !n->u.tgt.comps && !file) {
 		/* &@var("name") alone needs no type: the symbol's address is
 		 * all it asks, and kallsyms has it for every kernel. */
-		int k = ksym_index(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
+		int k = elab_ksym(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
 		struct tv_access *acc = arena_alloc(e->arena, sizeof(*acc));
 		memset(acc, 0, sizeof(*acc));
 		acc->base_c = arena_printf(e->arena, "(int64_t)_stp_ksym[%d]", k);
@@ -356,7 +355,7 @@ static void res_atvar(struct scope *sc, struct node **np)
 						 n->u.tgt.name, why));
 		return;
 	}
-	int k = ksym_index(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
+	int k = elab_ksym(e, module ? arena_printf(e->arena, "%s:%s", module, name) : name);
 	n->u.tgt.access = tv_build(e->arena, arena_printf(e->arena, "(int64_t)_stp_ksym[%d]", k),
 				   t, true, n->u.tgt.comps, n->u.tgt.addr_of, &why);
 	if (!n->u.tgt.access) {

@@ -3,7 +3,7 @@
  * Contract: the family's table is struct stp_perf_probe[] (translator/
  * probes/perf.c): type and config as in struct perf_event_attr, and a
  * sample period (or, freq, a rate in hits a second).
- * - alloc: module init; the per-CPU event pointers and deferral slots.
+ * - alloc: module init; the per-CPU event pointers (and nmi_defer.c's slots).
  * - reg: session start, process context; one kernel counter per online
  *   CPU per probe (perf_event_create_kernel_counter); the first failure
  *   (no such event on this machine, as in an emulator without a PMU)
@@ -11,17 +11,15 @@
  * - unreg: releases every counter (after which no overflow handler runs),
  *   then waits for any deferred hit.
  * - A hit is the counter's overflow handler, with the interrupted
- *   registers.  Hardware counters overflow in NMI, where the transport
- *   and the globals' locks may not be taken (they may be held by the code
- *   the NMI interrupted): such a hit copies the registers and runs from
- *   an irq_work on the same CPU as soon as the NMI returns.  One hit per
- *   CPU can wait so; an overflow while one waits is a skipped hit,
- *   counted like any other.  Software counters (cpu_clock's hrtimer, page
- *   faults, context switches) run the probe directly.
+ *   registers.  Hardware counters overflow in NMI: such a hit runs a
+ *   moment later from nmi_defer.c's irq_work.  Software counters
+ *   (cpu_clock's hrtimer, page faults, context switches) run the probe
+ *   directly.
  * CPUs that come online later are not counted (as upstream).
  */
-#include <linux/irq_work.h>
 #include <linux/perf_event.h>
+
+#include "nmi_defer.c"
 
 struct stp_perf_probe {
 	const struct stp_probe *probe;
@@ -31,83 +29,40 @@ struct stp_perf_probe {
 	bool freq;
 };
 
-/* A hit from NMI waiting to run (one per CPU). */
-struct stp_perf_defer {
-	struct irq_work work;
-	const struct stp_probe *probe;  /* NULL: the slot is free */
-	struct pt_regs regs;
-	atomic_t lost;                  /* overflows while the slot was taken */
-};
-
 static struct perf_event **_stp_perf_events;   /* [probe * nr_cpu_ids + cpu] */
-static struct stp_perf_defer __percpu *_stp_perf_defer;
-
-static void _stp_perf_deferred(struct irq_work *work)
-{
-	struct stp_perf_defer *d = container_of(work, struct stp_perf_defer, work);
-	const struct stp_probe *probe = READ_ONCE(d->probe);
-	struct pt_regs regs = d->regs;
-	int lost = atomic_xchg(&d->lost, 0);
-
-	barrier();      /* the copy is taken before the slot is freed */
-	WRITE_ONCE(d->probe, NULL);
-	while (lost-- > 0)
-		_stp_skip();
-	if (probe)
-		_stp_probe_run(probe, &regs);
-}
-
 static void _stp_perf_overflow(struct perf_event *event, struct perf_sample_data *data,
 			       struct pt_regs *regs)
 {
 	const struct stp_perf_probe *pp = event->overflow_handler_context;
-	struct stp_perf_defer *d;
 
-	if (!in_nmi()) {
-		_stp_probe_run(pp->probe, regs);
-		return;
-	}
-	d = this_cpu_ptr(_stp_perf_defer);
-	if (READ_ONCE(d->probe)) {
-		atomic_inc(&d->lost);
-		return;
-	}
-	d->regs = *regs;
-	barrier();
-	WRITE_ONCE(d->probe, pp->probe);
-	irq_work_queue(&d->work);
+	_stp_nmi_safe_run(pp->probe, regs);
 }
 
 static int _stp_perf_alloc(const struct stp_family *f)
 {
-	unsigned int cpu;
+	int rc = _stp_nmi_defer_get();
 
+	if (rc)
+		return rc;
 	_stp_perf_events = kvcalloc((size_t)f->nprobes * nr_cpu_ids, sizeof(*_stp_perf_events),
 				    GFP_KERNEL);
-	_stp_perf_defer = alloc_percpu(struct stp_perf_defer);
-	if (!_stp_perf_events || !_stp_perf_defer) {
-		kvfree(_stp_perf_events);
-		free_percpu(_stp_perf_defer);
-		_stp_perf_events = NULL;
-		_stp_perf_defer = NULL;
+	if (!_stp_perf_events) {
+		_stp_nmi_defer_put();
 		return -ENOMEM;
 	}
-	for_each_possible_cpu(cpu)
-		init_irq_work(&per_cpu_ptr(_stp_perf_defer, cpu)->work, _stp_perf_deferred);
 	return 0;
 }
 
 static void _stp_perf_unregister(const struct stp_family *f)
 {
-	unsigned int i, cpu;
+	unsigned int i;
 
 	for (i = 0; i < f->nprobes * nr_cpu_ids; i++) {
 		if (_stp_perf_events[i])
 			perf_event_release_kernel(_stp_perf_events[i]);
 		_stp_perf_events[i] = NULL;
 	}
-	for_each_possible_cpu(cpu)
-		irq_work_sync(&per_cpu_ptr(_stp_perf_defer, cpu)->work);
+	_stp_nmi_defer_sync();
 }
 
 static int _stp_perf_register(const struct stp_family *f)
@@ -147,9 +102,8 @@ static int _stp_perf_register(const struct stp_family *f)
 static void _stp_perf_free(const struct stp_family *f)
 {
 	kvfree(_stp_perf_events);
-	free_percpu(_stp_perf_defer);
 	_stp_perf_events = NULL;
-	_stp_perf_defer = NULL;
+	_stp_nmi_defer_put();
 }
 
 static const char *_stp_perf_type(const struct stp_family *f, const struct stp_probe *p)

@@ -320,6 +320,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_procfs,
 	&probe_family_netfilter,
 	&probe_family_perf,
+	&probe_family_hwbkpt,
 };
 
 static struct registry_entry *entries;

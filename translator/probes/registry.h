@@ -36,6 +36,7 @@
 
 struct arena;
 struct session;
+struct elab;
 struct elab_probe;
 struct ti;
 
@@ -97,6 +98,7 @@ struct pp_request {
 	struct arena *arena;
 	const struct session *sess;
 	struct ti *ti;                      /* the target's type info (typeinfo.h) */
+	struct elab *elab;                  /* the elaboration (elab_ksym) */
 	const struct probe_family *family;
 	int pattern;                        /* index in family->patterns */
 	const struct probe_point *point;    /* concrete point (no wildcards) */
@@ -215,5 +217,6 @@ extern const struct probe_family probe_family_kprobe;
 extern const struct probe_family probe_family_procfs;
 extern const struct probe_family probe_family_netfilter;
 extern const struct probe_family probe_family_perf;
+extern const struct probe_family probe_family_hwbkpt;
 
 #endif
