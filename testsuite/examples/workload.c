@@ -309,10 +309,12 @@ static void on_usr1(int sig)
 
 static void do_signal(int n)
 {
+	/* set before the fork: a child without its handler would die on
+	 * the first SIGUSR1 */
+	signal(SIGUSR1, on_usr1);
 	pid_t p = fork();
 
 	if (p == 0) {
-		signal(SIGUSR1, on_usr1);
 		for (;;)
 			pause();
 	}
@@ -322,6 +324,7 @@ static void do_signal(int n)
 	}
 	kill(p, SIGTERM);
 	waitpid(p, NULL, 0);
+	signal(SIGUSR1, SIG_DFL);
 }
 
 static void do_pipe(int n)
