@@ -5,7 +5,8 @@
  * sample period (or, freq, a rate in hits a second).
  * - alloc: module init; the per-CPU event pointers (and nmi_defer.c's slots).
  * - reg: session start, process context; one kernel counter per online
- *   CPU per probe (perf_event_create_kernel_counter); the first failure
+ *   CPU per probe (perf_event_create_kernel_counter), or for .process one
+ *   on the -c/-x target task, inherited by its new children; the first failure
  *   (no such event on this machine, as in an emulator without a PMU)
  *   releases what was made and fails the start with the perf error.
  * - unreg: releases every counter (after which no overflow handler runs),
@@ -27,6 +28,7 @@ struct stp_perf_probe {
 	u64 config;
 	u64 period;             /* sample period, or sample frequency when freq */
 	bool freq;
+	bool target;            /* the -c/-x target task (and its new children) only */
 };
 
 static struct perf_event **_stp_perf_events;   /* [probe * nr_cpu_ids + cpu] */
@@ -65,6 +67,36 @@ static void _stp_perf_unregister(const struct stp_family *f)
 	_stp_nmi_defer_sync();
 }
 
+/* A .process probe's counter: on the target task, inherited by the
+ * children it makes. */
+static int _stp_perf_on_target(const struct stp_perf_probe *e, struct perf_event_attr *attr,
+			       struct perf_event **slot)
+{
+	struct task_struct *task;
+	struct perf_event *ev;
+
+	rcu_read_lock();
+	task = _stp_target() ? pid_task(find_vpid(_stp_target()), PIDTYPE_PID) : NULL;
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	if (!task) {
+		_stp_warn("%s: no target process (-c or -x) to count", e->probe->pp);
+		return -ESRCH;
+	}
+	attr->inherit = 1;
+	ev = perf_event_create_kernel_counter(attr, -1, task, _stp_perf_overflow, (void *)e);
+	put_task_struct(task);
+	if (IS_ERR(ev)) {
+		_stp_warn("%s: this machine has no such perf event (type %u config 0x%llx: "
+			  "error %ld)", e->probe->pp, e->type, (unsigned long long)e->config,
+			  PTR_ERR(ev));
+		return (int)PTR_ERR(ev);
+	}
+	*slot = ev;
+	return 0;
+}
+
 static int _stp_perf_register(const struct stp_family *f)
 {
 	const struct stp_perf_probe *e = f->probes;
@@ -79,6 +111,18 @@ static int _stp_perf_register(const struct stp_family *f)
 			.freq = e[i].freq,
 			.sample_period = e[i].period,
 		};
+
+		if (e[i].target) {
+			int rc = _stp_perf_on_target(&e[i], &attr,
+						     &_stp_perf_events[i * nr_cpu_ids]);
+
+			if (rc) {
+				cpus_read_unlock();
+				_stp_perf_unregister(f);
+				return rc;
+			}
+			continue;
+		}
 
 		for_each_online_cpu(cpu) {
 			struct perf_event *ev = perf_event_create_kernel_counter(

@@ -10,9 +10,13 @@
  * registers: addr(), symname(addr()), backtraces work as in
  * timer.profile.
  *
- * Not here yet: .process("path") (per-process counters need the process
- * probes of user space) and .counter("name") with @perf("name"); both are
- * refused with that reason.
+ * .process without a program counts only the -c/-x target and the
+ * children it makes from then on (one inherited counter on that task), as
+ * upstream infers the program from -c.
+ *
+ * Not here yet: .process("path") (a program by name needs the process
+ * probes of user space, which find it when it starts) and .counter("name")
+ * with @perf("name"); both are refused with that reason.
  */
 #include "config.h"
 
@@ -25,6 +29,7 @@
 #include "pass2.h"
 #include "pass3.h"
 #include "probes/registry.h"
+#include "session.h"
 
 /* The kernel's UAPI numbers (linux/perf_event.h). */
 enum { PERF_HW = 0, PERF_SW = 1, PERF_HW_CACHE = 3 };
@@ -68,11 +73,12 @@ static const struct perf_name cache_results[] = {
 
 /* Every pattern: the events by name, generic, with their suffixes.  Built
  * once (registry.c reads it at its first use). */
-static struct pp_family_pattern patterns[512];
+static struct pp_family_pattern patterns[1024];
 
 static const char *const suffixes[] = {
 	"", ".sample(number)", ".hz(number)", ".counter(string)", ".process",
 	".process(string)", ".process.sample(number)", ".process(string).sample(number)",
+	".process.counter(string)", ".process(string).counter(string)",
 };
 #define NSUFFIXES (sizeof(suffixes) / sizeof(suffixes[0]))
 
@@ -118,6 +124,7 @@ struct perf_data {
 	long long config;
 	long long period;       /* events between hits, or hits a second (freq) */
 	bool freq;
+	bool target;            /* .process: the -c/-x target and its children */
 };
 
 static int config_of(const struct perf_name *table, const char *name)
@@ -142,14 +149,27 @@ static void resolve(struct pp_request *req)
 {
 	struct perf_data *d = arena_alloc(req->arena, sizeof(*d));
 	const struct pp_comp *c1 = req->point->comps->next, *c2 = c1->next;
-	if (comp_index(req->point, "process") >= 0) {
-		pp_error(req, "perf probes on a process (.process) need user-space process "
-			      "probes, which are not built yet");
-		return;
-	}
+	int process = comp_index(req->point, "process");
 	if (comp_index(req->point, "counter") >= 0) {
 		pp_error(req, "perf counters read with @perf (.counter) are not built yet");
 		return;
+	}
+	if (process >= 0) {
+		const struct pp_comp *pc = req->point->comps;
+		for (int i = 0; i < process; i++)
+			pc = pc->next;
+		if (pc->arg) {
+			pp_error(req, "perf probes on a named program (.process(\"PATH\")) need "
+				      "user-space process probes, which are not built yet; "
+				      ".process alone follows the -c or -x target");
+			return;
+		}
+		if (!req->listing && req->sess && !req->sess->target_cmd && !req->sess->target_pid) {
+			pp_error(req, "perf .process without a program follows the target: "
+				      "give -c CMD or -x PID");
+			return;
+		}
+		d->target = true;
 	}
 	if (strcmp(c1->name, "sw") == 0) {
 		d->type = PERF_SW;
@@ -188,8 +208,9 @@ static const char *emit(struct pp_table_req *e)
 	fputs("static const struct stp_perf_probe stp_perf_probe[] = {\n", e->out);
 	for (int i = 0; i < e->n; i++) {
 		const struct perf_data *d = e->probes[i]->data;
-		fprintf(e->out, "\t{ &stp_probes[%d], %d, %lldULL, %lldULL, %s },\n", e->index[i],
-			d->type, d->config, d->period, d->freq ? "true" : "false");
+		fprintf(e->out, "\t{ &stp_probes[%d], %d, %lldULL, %lldULL, %s, %s },\n",
+			e->index[i], d->type, d->config, d->period, d->freq ? "true" : "false",
+			d->target ? "true" : "false");
 	}
 	fputs("};\n", e->out);
 	return "stp_perf_probe";
