@@ -326,6 +326,8 @@ static int run_passes(struct session *s)
 		rc = run_pass1(p1, s, &prog);
 	if (rc == 0 && s->last_pass == 1)
 		unparse_program(stdout, prog);
+	if (rc == 0 && s->last_pass >= 2 && s->timeout_s > 0)
+		pass1_add_timeout(p1, prog);
 	if (rc == 0 && s->last_pass >= 2)
 		rc = run_pass2(p1, s, prog, &ep);
 	if (rc == 0 && s->last_pass == 2)

@@ -193,6 +193,30 @@ int pass1_run(struct pass1 *ctx, struct program **out)
 	return diag_error_count() > 0 || !src;
 }
 
+void pass1_add_timeout(struct pass1 *ctx, struct program *prog)
+{
+	struct arena *a = ctx->arena;
+	long long ms = (long long)ctx->sess->timeout_s * 1000;
+	struct program *t = ast_program_new(a);
+	char *text = arena_printf(a, "probe timer.ms(%lld) { exit() }\n", ms);
+	struct source *src = new_source(a, "<timeout>", text, strlen(text), false);
+	pass1_parse_source(ctx, src, false, t);
+	if (!t->decls || !t->probes)
+		return;
+	/* first, as upstream puts it */
+	struct decl *d = t->decls;
+	d->next = prog->decls;
+	prog->decls = d;
+	if (prog->decls_tail == &prog->decls)
+		prog->decls_tail = &d->next;
+	prog->ndecls++;
+	struct stap_probe *p = t->probes;
+	p->next = prog->probes;
+	prog->probes = p;
+	if (prog->probes_tail == &prog->probes)
+		prog->probes_tail = &p->next;
+}
+
 int pass1_parse_buffer_flags(struct arena *a, const struct session *s, const char *name,
 			     const char *text, size_t len, unsigned flags,
 			     struct program **out)

@@ -57,6 +57,10 @@ struct target *pass1_target(struct pass1 *p);
  * always set; keep p for pass 2, which parses tapsets into the same
  * program with pass1_parse_file(). */
 int pass1_run(struct pass1 *p, struct program **out);
+/* -T SECONDS: `probe timer.ms(SECONDS*1000) { exit() }` as the program's
+ * first probe (as upstream adds it, after pass 1's output), so the module
+ * ends itself however it is run. */
+void pass1_add_timeout(struct pass1 *p, struct program *prog);
 
 /* Lex, preprocess and parse text[0..len) (any bytes) as a user script named
  * name, with fresh diagnostic counts (diag_reset).  pass1_parse_buffer

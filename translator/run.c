@@ -30,12 +30,6 @@ static void forward(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-	forward(SIGTERM);
-}
-
 static bool executable(const char *p)
 {
 	struct stat st;
@@ -131,17 +125,15 @@ int run_module(const struct session *s, const char *ko)
 	fflush(stdout);
 	fflush(stderr);
 
-	struct sigaction old_int, old_term, old_hup, old_alrm;
+	struct sigaction old_int, old_term, old_hup;
 	set_handler(SIGINT, SIG_IGN, &old_int);
 	set_handler(SIGTERM, forward, &old_term);
 	set_handler(SIGHUP, forward, &old_hup);
-	set_handler(SIGALRM, on_alarm, &old_alrm);
 	pid_t pid = fork();
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGHUP, &old_hup, NULL);
-		sigaction(SIGALRM, &old_alrm, NULL);
 		execvp(staprun, argv);
 		fprintf(stderr, "stap: cannot run %s: %s\n", staprun, strerror(errno));
 		_exit(127);
@@ -151,13 +143,10 @@ int run_module(const struct session *s, const char *ko)
 		fprintf(stderr, "stap: cannot fork: %s\n", strerror(errno));
 	} else {
 		child_pid = pid;
-		if (s->timeout_s > 0)
-			alarm(s->timeout_s > UINT_MAX ? UINT_MAX : (unsigned)s->timeout_s);
 		int status = 0;
 		pid_t got;
 		while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 			;
-		alarm(0);
 		child_pid = 0;
 		if (got < 0)
 			fprintf(stderr, "stap: lost track of staprun: %s\n", strerror(errno));
@@ -169,7 +158,6 @@ int run_module(const struct session *s, const char *ko)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
-	sigaction(SIGALRM, &old_alrm, NULL);
 	free(argv);
 	return rc;
 }

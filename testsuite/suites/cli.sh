@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 48
+# plan: 49
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -63,6 +63,8 @@ expect_run size_without_output 1 "^stap: -S rotates output files: it needs -o FI
 expect_run size_bad 1 "^stap: -S 2,x: expected SIZE\[,N\]" err -- "$STAP" -S 2,x -o /dev/null -p1 -e 'probe begin {}'
 expect_run size_with_output 0 '^probe begin' out -- "$STAP" -S 2,3 -o /dev/null -p1 -e 'probe begin {}'
 expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
+# -T: the module ends itself, by a timer probe as upstream adds it.
+expect_run timeout_probe 0 '^timer\.ms\(3000\) /\* <- timer\.ms\(3000\) \*/$' out -- "$STAP" -p2 -T 3 -e 'probe begin { println(1) }'
 # --example: the shipped examples by name, and alone their list.
 expect_run example_list 0 '^hello\.stp +begin +the smallest complete script' out -- "$STAP" --example
 expect_run example_by_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello.stp
