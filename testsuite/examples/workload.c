@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../kernel/loopback.h"
+
 static void do_syscalls(int n)
 {
 	char buf[256];
@@ -179,17 +181,6 @@ static void do_mem(int n)
 	munmap(p, len);
 }
 
-static struct sockaddr_in loopback(int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
 /* The test VM boots with lo down: bring it up (as `ip link set lo up`). */
 static void lo_up(void)
 {
@@ -217,7 +208,7 @@ static void read_timeout(int s)
  * connections; returns its pid once it listens. */
 static pid_t echo_server(int port, int n)
 {
-	struct sockaddr_in a = loopback(port);
+	struct sockaddr_in a = lo_addr(port);
 	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
 
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -253,7 +244,7 @@ static void do_net(int n)
 
 	memset(msg, 'n', sizeof(msg));
 	for (int i = 0; i < n; i++) {
-		struct sockaddr_in a = loopback(7007);
+		struct sockaddr_in a = lo_addr(7007);
 		int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 		setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		read_timeout(s);
@@ -273,7 +264,7 @@ static void do_net(int n)
 	}
 	waitpid(server, NULL, 0);
 	/* nothing listens on 7008: a refused connection */
-	struct sockaddr_in a = loopback(7008);
+	struct sockaddr_in a = lo_addr(7008);
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	if (connect(s, (struct sockaddr *)&a, sizeof(a)) == 0)
 		fprintf(stderr, "workload: port 7008 answered\n");
@@ -282,7 +273,7 @@ static void do_net(int n)
 
 static void do_udp(int n)
 {
-	struct sockaddr_in a = loopback(7009);
+	struct sockaddr_in a = lo_addr(7009);
 	int r = socket(AF_INET, SOCK_DGRAM, 0), s = socket(AF_INET, SOCK_DGRAM, 0);
 	char buf[512];
 

@@ -1,6 +1,6 @@
 /* loopback.h - what the network cases' programs (net_alias.c,
  * sock_alias.c, tcpmib_alias.c, linuxmib_alias.c, helper_fns.c,
- * tcp6_alias.c) share: sockets on 127.0.0.1 (or ::1) with fixed ports, so
+ * tcp6_alias.c, nf_*.c, and the examples' workload.c) share: sockets on 127.0.0.1 (or ::1) with fixed ports, so
  * that every address and port their scripts print is known. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -152,6 +152,23 @@ cat case.stdout case.stderr
 EOF
 }
 
+# rt_batch_run SUITE BATCH RUNDIR KODIR NAME...: each NAME whose module
+# KODIR/NAME.ko was built, as a test of BATCH, and one boot of the VM for
+# them all (its lines prefixed "SUITE: ").
+rt_batch_run() {
+	local suite=$1 batch=$2 dir=$3 kodir=$4 name t0 built=()
+	shift 4
+	for name in "$@"; do
+		[ -f "$kodir/$name.ko" ] || continue
+		rt_batch_add "$batch" "$dir" "$name" "$kodir/$name.ko" || return 1
+		built+=("$name")
+	done
+	[ ${#built[@]} -gt 0 ] || return 0
+	t0=$(date +%s)
+	rt_run_batch "$batch" "${#built[@]}" 2>&1 | sed "s/^/$suite: /"
+	echo "$suite: VM ran ${#built[@]} cases in $(($(date +%s) - t0)) s"
+}
+
 # rt_run_batch BATCH NCASES: boot the VM once for the whole batch, with a
 # VM time limit that grows with the number of cases (and with the time
 # of the stress cases that asked for more: NAME.timeout).

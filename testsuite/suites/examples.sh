@@ -120,7 +120,7 @@ check_example() {
 }
 
 main() {
-	local files=() names=() file name t0 built=()
+	local files=() names=() file name t0
 	if [ -n "${EXAMPLES:-}" ]; then
 		for name in $EXAMPLES; do
 			files+=("$srcdir/${name%.stp}.stp")
@@ -152,17 +152,7 @@ main() {
 
 	rt_batch_init "$work/batch" 'STAPIO=/batch/bin/stapio; export STAPIO'
 	cp "$STAPRUN" "$STAPIO" "$work/batch/bin/"
-	for name in "${names[@]}"; do
-		if [ -f "$work/ko/$name.ko" ]; then
-			rt_batch_add "$work/batch" "$cases" "$name" "$work/ko/$name.ko" || return 1
-			built+=("$name")
-		fi
-	done
-	if [ ${#built[@]} -gt 0 ]; then
-		t0=$(date +%s)
-		rt_run_batch "$work/batch" "${#built[@]}" 2>&1 | sed "s/^/$suite: /"
-		echo "$suite: VM ran ${#built[@]} examples in $(($(date +%s) - t0)) s"
-	fi
+	rt_batch_run "$suite" "$work/batch" "$cases" "$work/ko" "${names[@]}" || return 1
 	for file in "${files[@]}"; do
 		name=$(case_name "$file")
 		if [ -f "$work/ko/$name.ko" ]; then

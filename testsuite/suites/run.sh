@@ -119,7 +119,7 @@ check_case() {
 }
 
 main() {
-	local names name built=() t0
+	local names name t0
 	read -ra names <<<"${RUN_CASES:-}"
 	mapfile -t names < <(rt_cases "$rundir" "${names[@]}")
 	rm -rf "$work/ko" "$work/build" "$work/split" "$work/batch"
@@ -144,17 +144,7 @@ fi'
 		rt_batch_init "$work/batch" 'STAPIO=/batch/bin/stapio; export STAPIO'
 		cp "$STAPRUN" "$STAPIO" "$work/batch/bin/"
 	fi
-	for name in "${names[@]}"; do
-		if [ -f "$work/ko/$name.ko" ]; then
-			rt_batch_add "$work/batch" "$rundir" "$name" "$work/ko/$name.ko"
-			built+=("$name")
-		fi
-	done
-	if [ ${#built[@]} -gt 0 ]; then
-		t0=$(date +%s)
-		rt_run_batch "$work/batch" "${#built[@]}" 2>&1 | sed "s/^/$suite: /"
-		echo "$suite: VM ran ${#built[@]} cases in $(( $(date +%s) - t0 )) s"
-	fi
+	rt_batch_run "$suite" "$work/batch" "$rundir" "$work/ko" "${names[@]}"
 	for name in "${names[@]}"; do
 		if [ -f "$work/ko/$name.ko" ]; then
 			check_case "$name"
