@@ -38,7 +38,6 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 const char *examples_find(struct arena *a, const char *name)
 {
 	char *dir = examples_dir(a);
-	const char *base = strrchr(name, '/');
 	size_t len = strlen(name);
 	/* upstream names them with .stp; the bare name is accepted too */
 	const char *file = len > 4 && strcmp(name + len - 4, ".stp") == 0
@@ -47,7 +46,7 @@ const char *examples_find(struct arena *a, const char *name)
 	char *direct = arena_printf(a, "%s/%s", dir, file);
 	if (stat(direct, &st) == 0 && S_ISREG(st.st_mode))
 		return direct;
-	base = strrchr(file, '/');
+	const char *base = strrchr(file, '/');
 	wanted = base ? base + 1 : file;
 	found[0] = '\0';
 	if (nftw(dir, visit, 16, FTW_PHYS) == 1)
@@ -99,9 +98,7 @@ int examples_list(FILE *out)
 		if (len <= 4 || strcmp(e->d_name + len - 4, ".stp") != 0)
 			continue;
 		if (n == cap) {
-			char **more = arena_alloc(a, 2 * cap * sizeof(*names));
-			memcpy(more, names, cap * sizeof(*names));
-			names = more;
+			names = arena_realloc(a, names, cap * sizeof(*names), 2 * cap * sizeof(*names));
 			cap *= 2;
 		}
 		names[n++] = arena_strdup(a, e->d_name);
