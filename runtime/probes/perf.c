@@ -6,9 +6,9 @@
  * - alloc: module init; the per-CPU event pointers (and nmi_defer.c's slots).
  * - reg: session start, process context; one kernel counter per online
  *   CPU per probe (perf_event_create_kernel_counter), or for .process one
- *   on the -c/-x target task, inherited by its new children; the first failure
- *   (no such event on this machine, as in an emulator without a PMU)
- *   releases what was made and fails the start with the perf error.
+ *   on the -c/-x target task, inherited by its new children; the first
+ *   failure (no such event on this machine, as in an emulator without a
+ *   PMU) releases what was made and fails the start with the perf error.
  * - unreg: releases every counter (after which no overflow handler runs),
  *   then waits for any deferred hit.
  * - A hit is the counter's overflow handler, with the interrupted
@@ -32,6 +32,7 @@ struct stp_perf_probe {
 };
 
 static struct perf_event **_stp_perf_events;   /* [probe * nr_cpu_ids + cpu] */
+
 static void _stp_perf_overflow(struct perf_event *event, struct perf_sample_data *data,
 			       struct pt_regs *regs)
 {
