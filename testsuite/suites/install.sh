@@ -2,7 +2,7 @@
 # install.sh - `make install DESTDIR=...` gives a working tree: the installed
 # stap runs, and finds the installed tapsets and runtime, not the build tree's.
 set -u
-# plan: 12
+# plan: 13
 . "$(dirname "$0")/../lib.sh"
 
 dest=$(mktemp -d)
@@ -32,6 +32,15 @@ if grep -qx "Tapset library: $root/share/systemtap/tapset" <<<"$help" &&
 	pass install/finds_installed_tapsets
 else
 	fail install/finds_installed_tapsets "wrong library paths" "$(grep -E '^(Tapset|Runtime)' <<<"$help")"
+fi
+# The examples are installed beside the tapsets, and the installed stap
+# lists them from there.
+n_src=$(find "$TOP_SRCDIR/examples" -maxdepth 1 -name '*.stp' | wc -l)
+n_listed=$(env -u SYSTEMTAP_TAPSET "$root/bin/stap" --example 2>/dev/null | grep -c '\.stp ')
+if [ -f "$root/share/systemtap/examples/hello.stp" ] && [ "$n_listed" -eq "$n_src" ]; then
+	pass install/lists_installed_examples
+else
+	fail install/lists_installed_examples "listed $n_listed of $n_src examples"
 fi
 # Only the data the program reads counts (debug info names the build dir).
 if { readelf -p .rodata "$root/bin/stap"; readelf -p .data "$root/bin/stap"; } 2>/dev/null | grep -qF "$TOP_BUILDDIR"; then
