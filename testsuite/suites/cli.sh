@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 49
+# plan: 50
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -65,6 +65,8 @@ expect_run size_with_output 0 '^probe begin' out -- "$STAP" -S 2,3 -o /dev/null 
 expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" err -- "$STAP" --prologue-searching=sometimes -p1 -e 'probe begin {}'
 # -T: the module ends itself, by a timer probe as upstream adds it.
 expect_run timeout_probe 0 '^timer\.ms\(3000\) /\* <- timer\.ms\(3000\) \*/$' out -- "$STAP" -p2 -T 3 -e 'probe begin { println(1) }'
+# A fifth hardware watchpoint: x86-64 has four debug registers.
+expect_run watchpoints_over_debug_registers 0 'warning: 5 hardware watchpoints: this machine has 4 debug registers' err -- "$STAP" -p3 -e 'global n probe kernel.data(0xffffffff81000000).write, kernel.data(0xffffffff81000008).write, kernel.data(0xffffffff81000010).write, kernel.data(0xffffffff81000018).write, kernel.data(0xffffffff81000020).write { n++ }'
 # --example: the shipped examples by name, and alone their list.
 expect_run example_list 0 '^hello\.stp +begin +the smallest complete script' out -- "$STAP" --example
 expect_run example_by_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello.stp
