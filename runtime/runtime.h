@@ -397,6 +397,11 @@ static long _stp_read_kernel(void *dst, unsigned long addr, size_t n);
 static bool _stp_tv_load(struct context *c, int64_t *v, unsigned long addr, int size,
 			 bool sign, const char *loc);
 static long _stp_read_user(void *dst, unsigned long addr, size_t n);
+/* The same for a program's variable: the current task's user memory
+ * ("user read fault ..."); a struct passed by value in registers lies in
+ * c->kspill, which is read as kernel memory. */
+static bool _stp_tv_load_user(struct context *c, int64_t *v, unsigned long addr, int size,
+			      bool sign, const char *loc);
 /* @kderef/@uderef: *v = the unsigned size-byte integer (1, 2, 4, 8) at addr
  * in the kernel or the current task's user space; a fault raises "kernel
  * (user) read fault at 0x... (addr)" at loc and returns true. */

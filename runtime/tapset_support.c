@@ -43,6 +43,27 @@ static long _stp_read_user(void *dst, unsigned long addr, size_t n)
 	return copy_from_user_nofault(dst, (const void __user *)addr, n) ? -EFAULT : 0;
 }
 
+static bool _stp_tv_load_user(struct context *c, int64_t *v, unsigned long addr, int size,
+			      bool sign, const char *loc)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } u;
+
+	if (addr >= (unsigned long)c->kspill &&
+	    addr < (unsigned long)(c->kspill + ARRAY_SIZE(c->kspill)))
+		return _stp_tv_load(c, v, addr, size, sign, loc);
+	if (_stp_read_user(&u, addr, size)) {
+		_stp_errorf(c, loc, "user read fault at 0x%016lx (addr)", addr);
+		return true;
+	}
+	switch (size) {
+	case 1: *v = sign ? (int64_t)(s8)u.b : (int64_t)u.b; break;
+	case 2: *v = sign ? (int64_t)(s16)u.h : (int64_t)u.h; break;
+	case 4: *v = sign ? (int64_t)(s32)u.w : (int64_t)u.w; break;
+	default: *v = (int64_t)u.q; break;
+	}
+	return false;
+}
+
 static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int size, bool user,
 		       const char *loc)
 {

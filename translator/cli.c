@@ -135,7 +135,7 @@ static const struct opt_spec opts[] = {
 	[OPT_SIGN_MODULE] = { "sign-module", 0, optional_argument, "KEY", "sign the module", FUTURE },
 	[OPT_DOWNLOAD_DEBUGINFO] = { "download-debuginfo", 0, optional_argument, "WHEN",
 				     "download missing debuginfo", FUTURE },
-	[OPT_SYSROOT] = { "sysroot", 0, required_argument, "DIR", "find target files under DIR", FUTURE },
+	[OPT_SYSROOT] = { "sysroot", 0, required_argument, "DIR", "find target files under DIR", 2 },
 	[OPT_SYSENV] = { "sysenv", 0, required_argument, "VAR=VAL", "target value of an environment variable", FUTURE },
 	[OPT_SUPPRESS_TIME_LIMITS] = { "suppress-time-limits", 0, no_argument, NULL,
 				       "lift the MAXACTION and MAXTRYLOCK limits (guru mode)", 3 },
@@ -331,6 +331,13 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 	case OPT_RUNTIME_DIR: s->runtime_dir = arg; return true;
 	case OPT_RELEASE: s->kernel = arg; return true;
 	case OPT_ARCH: s->arch = arg; return true;
+	case OPT_SYSROOT:
+		if (!*arg || arg[0] != '/') {
+			usage_error("--sysroot expects an absolute directory, got '%s'", arg);
+			return false;
+		}
+		s->sysroot = arg;
+		return true;
 	case OPT_MODULE:
 		if (!*arg) {
 			usage_error("%s", "-m needs a module name");
@@ -456,7 +463,6 @@ static bool apply_option(struct session *s, enum opt_id id, const char *arg)
 	case OPT_TRUST_SERVERS:
 	case OPT_SIGN_MODULE:
 	case OPT_DOWNLOAD_DEBUGINFO:
-	case OPT_SYSROOT:
 	case OPT_SYSENV:
 	case OPT_SAVE_UPROBES:
 	case OPT_TARGET_NAMESPACES:

@@ -4,7 +4,9 @@
  * Every path becomes statements on one long temporary: the base value,
  * then each step in order.  A load is _stp_tv_load(), which reads with
  * copy_from_kernel_nofault and turns a fault into the script error
- * "kernel read fault at 0x... (addr)" near the variable: the body then
+ * "kernel read fault at 0x... (addr)" near the variable (a program's
+ * variable: _stp_tv_load_user(), from the probed task's memory, "user
+ * read fault ..."): the body then
  * jumps to its error label like any other error, so a bad pointer chain
  * ends the probe hit (or reaches the script's catch), never an oops.
  */
@@ -47,8 +49,8 @@ struct val emit_tvar(struct emit *E, const struct node *n)
 			if (!loc)
 				loc = emit_loc(E, n);
 			E->body->label_used[E->body->err_label] = true;
-			emit_line(E, "if (unlikely(_stp_tv_load(c, &%s, (unsigned long)%s, %d, %s, %s)))",
-				  cur, cur, (int)s->n, s->sign ? "true" : "false", loc);
+			emit_line(E, "if (unlikely(_stp_tv_load%s(c, &%s, (unsigned long)%s, %d, %s, %s)))",
+				  acc->user ? "_user" : "", cur, cur, (int)s->n, s->sign ? "true" : "false", loc);
 			emit_line(E, "\tgoto %s;", emit_label_name(E, E->body->err_label));
 			break;
 		case TV_BITS: {

@@ -70,6 +70,9 @@ struct session {
 	long timeout_s;         /* -T */
 	long target_pid;        /* -x; 0 when unset */
 	const char *target_cmd; /* -c */
+	const char *sysroot;    /* --sysroot: programs named in probe points
+				   are read under it (built elsewhere, run with
+				   the names the script gives) */
 	const char *output_file; /* -o */
 	const char *size_spec;  /* -S size[,n] */
 	const char *module_name; /* -m */

@@ -61,6 +61,8 @@ struct tv_access {
 	struct tv_step *steps;
 	struct ti_type type;        /* the result's type */
 	bool is_pointer;            /* the result is an address (prints as hex) */
+	bool user;                  /* loads read the current task's user
+				       memory (a program's variable) */
 };
 
 /* Build the path for a base value of type `type` given by C expression

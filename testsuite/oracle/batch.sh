@@ -21,6 +21,11 @@
 #               network cases do loopback.h)
 #   NAME.timeout  seconds the case may take in the VM, when more than
 #               RT_CASE_TIMEOUT (a stress case)
+#   NAME.cflags the gcc options NAME.c is built with, instead of
+#               `-static -O2` (-g for DWARF, -static-pie, a dynamic
+#               program with the loader given by path ...)
+#   NAME.lib.c  a shared library the case's program uses: built with -g
+#               -shared -fPIC as libNAME.so next to it
 #   NAME.kmod.c a kernel module the case probes: built by kbuild for the
 #               test kernel (with the DWARF its config asks for) as
 #               NAME_kmod.ko, in the directory the script is built in (so
@@ -72,22 +77,54 @@ rt_key() {
 	cat "$1/$2.stp" "$1/$2.opts" "$1/$2.args" 2>/dev/null | cksum | tr ' ' -
 }
 
+# rt_program RUNDIR NAME DEST: the case's program (and library, and
+# .files) built into DEST, the directory that becomes the case's in the
+# VM.  With RT_SYSROOT set, rt_build does this first into
+# RT_SYSROOT/batch/tests/NAME and builds the script with
+# --sysroot=RT_SYSROOT: a script probing process("/batch/tests/NAME/NAME")
+# reads the very file the VM will run (user-space probes: testsuite/user/).
+rt_program() {
+	local dir=$1 name=$2 dest=$3 f cflags="-static -O2"
+	mkdir -p "$dest"
+	if [ -f "$dir/$name.files" ]; then
+		while read -r f; do
+			[ -n "$f" ] || continue
+			cp "${f//'${KREL}'/$RT_KREL}" "$dest/" || return 1
+		done <"$dir/$name.files"
+	fi
+	[ ! -f "$dir/$name.cflags" ] || cflags=$(tr '\n' ' ' <"$dir/$name.cflags")
+	if [ -f "$dir/$name.lib.c" ]; then
+		gcc -g -O2 -Wall -shared -fPIC -I "$dir" -o "$dest/lib$name.so" "$dir/$name.lib.c" ||
+			return 1
+	fi
+	# shellcheck disable=SC2086 # cflags is a word list
+	gcc $cflags -Wall -I "$dir" -o "$dest/$name" "$dir/$name.c" \
+		$([ ! -f "$dir/$name.lib.c" ] || echo "-L$dest -l$name")
+}
+
 # rt_build STAPCMD RUNDIR NAME WORKDIR: build NAME.ko into WORKDIR with
 # `STAPCMD -p4 -r KREL -m NAME OPTS NAME.stp ARGS`, run from WORKDIR on a copy
 # of the script so that error messages name "NAME.stp" exactly as the
 # goldens do.  STAPCMD is word-split (it may carry -R DIR).  The build log
 # goes to WORKDIR/NAME.log.  Returns the stap status (non-zero if no .ko).
 rt_build() {
-	local stapcmd=$1 dir=$2 name=$3 work=$4 rc
+	local stapcmd=$1 dir=$2 name=$3 work=$4 rc sysroot=
 	mkdir -p "$work"
 	cp "$dir/$name.stp" "$work/$name.stp"
 	rm -f "$work/$name.ko"
+	: >"$work/$name.log"
 	if [ -f "$dir/$name.kmod.c" ]; then
 		rt_kmod "$dir" "$name" "$work" >"$work/$name.log" 2>&1 || return 98
 	fi
+	if [ -n "${RT_SYSROOT:-}" ] && [ -f "$dir/$name.c" ]; then
+		rm -rf "$RT_SYSROOT/batch/tests/$name"
+		rt_program "$dir" "$name" "$RT_SYSROOT/batch/tests/$name" >"$work/$name.log" 2>&1 ||
+			return 97
+		sysroot=--sysroot=$RT_SYSROOT
+	fi
 	# shellcheck disable=SC2086 # both are word lists on purpose
-	(cd "$work" && $stapcmd -p4 -r "$RT_KREL" -m "$name" $(rt_opts "$dir" "$name") \
-		"$name.stp" $(rt_args "$dir" "$name")) >"$work/$name.log" 2>&1
+	(cd "$work" && $stapcmd -p4 -r "$RT_KREL" -m "$name" $sysroot $(rt_opts "$dir" "$name") \
+		"$name.stp" $(rt_args "$dir" "$name")) >>"$work/$name.log" 2>&1
 	rc=$?
 	[ "$rc" -ne 0 ] || [ -f "$work/$name.ko" ] || rc=99
 	return "$rc"
@@ -130,8 +167,11 @@ rt_batch_add() {
 			cp "${f//'${KREL}'/$RT_KREL}" "$t/" || return 1
 		done <"$dir/$name.files"
 	fi
-	if [ -f "$dir/$name.c" ]; then
-		gcc -static -O2 -Wall -o "$t/$name" "$dir/$name.c" || return 1
+	if [ -n "${RT_SYSROOT:-}" ] && [ -d "$RT_SYSROOT/batch/tests/$name" ]; then
+		# the very files the module was built against
+		cp -a "$RT_SYSROOT/batch/tests/$name/." "$t/" || return 1
+	elif [ -f "$dir/$name.c" ]; then
+		rt_program "$dir" "$name" "$t" || return 1
 	fi
 	# the case's kernel module lies next to its script's module
 	if [ -f "$dir/$name.kmod.c" ]; then

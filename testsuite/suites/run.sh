@@ -126,8 +126,8 @@ main() {
 	mkdir -p "$work/ko" "$work/build" "$work/split"
 
 	t0=$(date +%s)
-	export -f build_case rt_build rt_kmod rt_opts rt_args rt_key
-	export work rundir oracle_work RT_KREL STAP ORACLE
+	export -f build_case rt_build rt_kmod rt_program rt_opts rt_args rt_key
+	export work rundir oracle_work RT_KREL STAP ORACLE RT_SYSROOT
 	printf '%s\n' "${names[@]}" | xargs -P "${RUN_JOBS:-2}" -I{} bash -c \
 		'build_case {} >/dev/null 2>&1'
 	echo "$suite: built ${#names[@]} cases in $(( $(date +%s) - t0 )) s"

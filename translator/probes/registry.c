@@ -321,6 +321,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_netfilter,
 	&probe_family_perf,
 	&probe_family_hwbkpt,
+	&probe_family_uprobe,
 };
 
 static struct registry_entry *entries;

@@ -218,5 +218,6 @@ extern const struct probe_family probe_family_procfs;
 extern const struct probe_family probe_family_netfilter;
 extern const struct probe_family probe_family_perf;
 extern const struct probe_family probe_family_hwbkpt;
+extern const struct probe_family probe_family_uprobe;
 
 #endif

@@ -98,6 +98,12 @@ static const char *const *candidates(struct ti *ti, const char *module, int *n)
 					 ti->release);
 		return c;
 	}
+	if (module[0] == '/') {
+		/* a program or library: libdwfl follows its build-id or
+		 * debuglink to a separate debug file when it has no DWARF */
+		c[(*n)++] = module;
+		return c;
+	}
 	const char *ko = ti_module_file(ti, module);
 	if (!ko)
 		return c;
@@ -161,7 +167,11 @@ static struct ti_dwarf *get(struct ti *ti, const char *module)
 		tried = arena_printf(ti->arena, "%s%s%s", tried, i ? ", " : "", c[i]);
 	}
 	if (!d->path) {
-		if (module && !n)
+		if (module && module[0] == '/')
+			d->error = arena_printf(ti->arena, "no DWARF debug information for %s (build "
+						"it with -g, or install its debug symbols package)",
+						module);
+		else if (module && !n)
 			d->error = arena_printf(ti->arena, "no module '%s' in /lib/modules/%s", module,
 						ti->release);
 		else

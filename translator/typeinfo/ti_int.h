@@ -67,6 +67,8 @@ struct ti {
 	int nmod_ksyms;
 	/* debug information opened so far (dwarf.c) */
 	struct ti_dwarf *dwarf;
+	/* programs' and libraries' ELF files read so far (uelf.c) */
+	struct ti_ufile_memo *ufiles;
 	/* modules given by path (ti_set_module_file) */
 	const char **file_modules, **file_paths;
 	int nfile_modules;

@@ -245,6 +245,53 @@ const char *ti_module_from_path(struct ti *ti, const char *path, const char **wh
  * (dashes and underscores alike); NULL when not found. */
 const char *ti_module_file(struct ti *ti, const char *module);
 
+/* ---- programs and shared libraries (typeinfo/uelf.c) ---- */
+
+/* A function of a program's symbol table. */
+struct ti_usym {
+	const char *name;
+	uint64_t addr;              /* its address in the file's layout */
+	uint64_t size;
+	uint64_t offset;            /* where its code is in the file */
+	bool global;
+};
+
+/* An SDT marker (<sys/sdt.h>: STAP_PROBE, DTRACE_PROBE). */
+struct ti_sdt {
+	const char *provider;       /* "python" */
+	const char *name;           /* "function__entry" */
+	const char *args;           /* "8@%rbx -4@-12(%rbp)": size@operand each */
+	uint64_t addr;
+	uint64_t offset;            /* the marker's place in the file */
+	uint64_t sem_offset;        /* its semaphore's place in the file, 0: none */
+};
+
+/* One program or shared library file. */
+struct ti_ufile {
+	const char *path;           /* as opened (on this machine) */
+	const char *error;
+	bool pie;                   /* ET_DYN: a PIE or a shared library */
+	bool stripped;              /* no .symtab: functions from .dynsym */
+	int nsyms;
+	const struct ti_usym *syms; /* sorted by name, one per name */
+	int nobjs;
+	const struct ti_usym *objs; /* data objects, the same way */
+	int nnotes;
+	const struct ti_sdt *notes; /* in the file's order */
+};
+
+/* The ELF facts of the program or library at path (read once); NULL with
+ * *why when it cannot be read or is no x86-64 ELF program. */
+const struct ti_ufile *ti_user_file(struct ti *ti, const char *path, const char **why);
+/* The function symbol of that name, or NULL. */
+const struct ti_usym *ti_user_symbol(const struct ti_ufile *f, const char *name);
+/* The address of data object `name` in the file's layout; false if none. */
+bool ti_user_object(const struct ti_ufile *f, const char *name, uint64_t *addr);
+
+/* A program's DWARF: the ti_dwarf_* calls above take its path (starting
+ * with '/') where they take a module's name; its own file, or the
+ * separate debug file its build-id or debuglink names. */
+
 /* The struct, union or typedef of that name in vmlinux ("struct
  * task_struct", "union x", "pid_t", or a bare name looked up in that
  * order) or, with module non-NULL, in that module.  found false: none. */

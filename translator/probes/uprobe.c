@@ -1,0 +1,812 @@
+/* uprobe.c - probes on programs and shared libraries:
+ * process("PATH").function("PATTERN[@FILE[:LINE]]")[.call|.return],
+ * process("PATH").statement("FUNC@FILE:LINE"), the same after
+ * .library("LIB"), and process("PATH")[.library("LIB")][.provider("P")]
+ * .mark("NAME") for SDT markers.  `process` without a path means the
+ * program -c runs.
+ *
+ * The program: a name with a '/' is taken as it is (a relative one from
+ * the current directory); a bare name is looked for in $PATH, as a shell
+ * would.  A library: a path, or a file name (a glob allowed) in the
+ * directories the dynamic linker searches.  With --sysroot DIR the files
+ * are read under DIR, and the module probes them by the names the
+ * script gives (a program built here to run in another root, as the VM
+ * tests do).  A library probe fires only in the processes of its
+ * program.
+ *
+ * Where: the ELF symbol table gives each function's place in the file
+ * (typeinfo/uelf.c); with DWARF (the file's own, or the debug file its
+ * build-id names), functions are those the DWARF describes, with @FILE
+ * and :LINE, and each parameter and local is a $variable where its
+ * location says (funcvars.h; reads of the program's memory are safe user
+ * reads, a fault a script error).  Without DWARF a function probe has
+ * only $return (a long) and the register tapset (int_arg(N) ...).
+ *
+ * SDT markers: each note's arguments ("-4@%edi 8@16(%rbp)": size, signed
+ * when negative, then an operand) become $arg1..$argN, long values read
+ * from the registers or the program's memory at the marker; $$name and
+ * $$provider name it.  A marker's semaphore is raised while it is probed
+ * (the kernel's uprobe reference counters), which is what makes
+ * CPython's markers fire.
+ *
+ * Not yet: process(PID), .plt, .inline, and @entry / parameters in
+ * .return probes (user returns keep no per-call storage yet).
+ *
+ * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
+ * the file, the offset, the semaphore's offset, the program a library
+ * probe is limited to.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "pass2.h"
+#include "pass3.h"
+#include "probes/funcvars.h"
+#include "probes/registry.h"
+#include "session.h"
+#include "tvar.h"
+#include "typeinfo/typeinfo.h"
+
+static const struct pp_family_pattern patterns[] = {
+	{ "process(string).function(string)", 0 },
+	{ "process(string).function(string).call", 0 },
+	{ "process(string).function(string).return", 0 },
+	{ "process(string).statement(string)", 0 },
+	{ "process(string).library(string).function(string)", 0 },
+	{ "process(string).library(string).function(string).call", 0 },
+	{ "process(string).library(string).function(string).return", 0 },
+	{ "process(string).library(string).statement(string)", 0 },
+	{ "process(string).mark(string)", 0 },
+	{ "process(string).provider(string).mark(string)", 0 },
+	{ "process(string).library(string).mark(string)", 0 },
+	{ "process(string).library(string).provider(string).mark(string)", 0 },
+	{ "process.function(string)", 0 },
+	{ "process.function(string).call", 0 },
+	{ "process.function(string).return", 0 },
+	{ "process.statement(string)", 0 },
+	{ "process.mark(string)", 0 },
+	{ "process.provider(string).mark(string)", 0 },
+	{ NULL, 0 },
+};
+
+/* One SDT argument: "SIZE@OPERAND". */
+struct up_sdt_arg {
+	int size;                   /* 1, 2, 4, 8 */
+	bool sign;
+	bool mem;                   /* the operand is memory: load from base_c */
+	const char *base_c;         /* the value, or the memory's address */
+};
+
+/* What a probe resolved to: the elab_probe's data. */
+struct up_data {
+	const char *path;           /* the file probed, as the module names it */
+	const char *program;        /* a library probe: its program; else NULL */
+	const char *func;           /* the function, or the marker */
+	uint64_t offset;            /* in the file */
+	uint64_t sem_offset;        /* a marker's semaphore in the file, 0: none */
+	bool ret;
+	bool optional;
+	bool mark;
+	struct fv_func fv;          /* fv.fn NULL: no DWARF */
+	const struct ti_sdt *sdt;
+	int nargs;
+	const struct up_sdt_arg *args;
+};
+
+/* What the concrete point says. */
+struct up_point {
+	int process_arg, library_arg, provider_arg, name_arg;
+	bool ret, statement, mark;
+};
+
+static void read_point(const struct pp_request *req, struct up_point *up)
+{
+	memset(up, 0, sizeof(*up));
+	up->process_arg = up->library_arg = up->provider_arg = up->name_arg = -1;
+	int j = 0;
+	for (const struct pp_comp *c = req->point->comps; c; c = c->next, j++) {
+		if (strcmp(c->name, "process") == 0 && c->arg)
+			up->process_arg = j;
+		else if (strcmp(c->name, "library") == 0)
+			up->library_arg = j;
+		else if (strcmp(c->name, "provider") == 0)
+			up->provider_arg = j;
+		else if (strcmp(c->name, "function") == 0)
+			up->name_arg = j;
+		else if (strcmp(c->name, "statement") == 0) {
+			up->name_arg = j;
+			up->statement = true;
+		} else if (strcmp(c->name, "mark") == 0) {
+			up->name_arg = j;
+			up->mark = true;
+		} else if (strcmp(c->name, "return") == 0)
+			up->ret = true;
+	}
+}
+
+static const char *str_arg(const struct pp_request *req, int j)
+{
+	return j >= 0 && req->args[j] && req->args[j]->kind == ND_STR ? req->args[j]->u.str.s
+									: NULL;
+}
+
+/* ---- finding the files ---- */
+
+/* The file the translator reads for target path `path`. */
+static const char *host_path(struct pp_request *req, const char *path)
+{
+	return req->sess->sysroot ? arena_printf(req->arena, "%s%s", req->sess->sysroot, path)
+				  : path;
+}
+
+static bool is_program(const char *host)
+{
+	struct stat st;
+	return stat(host, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+/* "./a/../b" -> "/cwd/b": an absolute path with no "." or ".." parts
+ * (the kernel finds the file by it; symlinks are its to follow). */
+static const char *absolute(struct arena *a, const char *path)
+{
+	char cwd[PATH_MAX];
+	const char *full = path;
+	if (path[0] != '/')
+		full = arena_printf(a, "%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : "", path);
+	char *out = arena_alloc(a, strlen(full) + 2);
+	size_t n = 0;
+	for (const char *p = full; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (!len)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+/* The program's path as the module will name it; NULL after an error. */
+static const char *find_program(struct pp_request *req, const char *name)
+{
+	if (strchr(name, '/'))
+		return absolute(req->arena, name);
+	const char *env = getenv("PATH");
+	char *dirs = arena_strdup(req->arena, env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if (d[0] != '/')
+			continue;
+		const char *path = arena_printf(req->arena, "%s/%s", d, name);
+		if (is_program(host_path(req, path)))
+			return absolute(req->arena, path);
+	}
+	pp_error(req, "process(\"%s\"): no program of that name in $PATH%s%s", name,
+		 req->sess->sysroot ? " under " : "",
+		 req->sess->sysroot ? req->sess->sysroot : "");
+	return NULL;
+}
+
+/* The directories the dynamic linker searches on Debian's x86-64. */
+static const char *const lib_dirs[] = {
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+	"/lib", "/usr/lib", "/usr/local/lib",
+};
+
+/* A library by path, or by file name (a glob: the first match in name
+ * order) in lib_dirs or the program's own directory. */
+static const char *find_library(struct pp_request *req, const char *program, const char *name)
+{
+	if (strchr(name, '/'))
+		return absolute(req->arena, name);
+	char *progdir = arena_strdup(req->arena, program);
+	*strrchr(progdir, '/') = '\0';
+	size_t nd = sizeof(lib_dirs) / sizeof(lib_dirs[0]);
+	for (size_t i = 0; i <= nd; i++) {
+		const char *dir = i < nd ? lib_dirs[i] : (*progdir ? progdir : "/");
+		const char *host = host_path(req, dir);
+		if (!strpbrk(name, "*?[")) {
+			const char *path = arena_printf(req->arena, "%s/%s", dir, name);
+			if (access(host_path(req, path), R_OK) == 0)
+				return path;
+			continue;
+		}
+		DIR *dp = opendir(host);
+		const char *best = NULL;
+		for (struct dirent *de; dp && (de = readdir(dp));)
+			if (pp_glob(name, de->d_name) && (!best || strcmp(de->d_name, best) < 0))
+				best = arena_strdup(req->arena, de->d_name);
+		if (dp)
+			closedir(dp);
+		if (best)
+			return arena_printf(req->arena, "%s/%s", dir, best);
+	}
+	pp_error(req, "library(\"%s\"): no such library in the linker's directories", name);
+	return NULL;
+}
+
+/* `process` with no path: the program -c runs (its first word). */
+static const char *target_program(struct pp_request *req)
+{
+	const char *cmd = req->sess->target_cmd;
+	if (!cmd) {
+		pp_error(req, "process with no path probes the program of -c CMD: give one, or "
+			 "write process(\"PATH\")");
+		return NULL;
+	}
+	while (isspace((unsigned char)*cmd))
+		cmd++;
+	size_t n = strcspn(cmd, " \t\n");
+	return find_program(req, arena_strndup(req->arena, cmd, n));
+}
+
+/* ---- resolution ---- */
+
+static struct up_data *data_for(struct pp_request *req, const struct up_point *up,
+				const char *path, const char *program)
+{
+	struct up_data *d = arena_alloc(req->arena, sizeof(*d));
+	d->path = path;
+	d->program = program;
+	d->ret = up->ret;
+	d->optional = req->point->optional;
+	d->fv.ret = up->ret;
+	d->fv.user = true;
+	return d;
+}
+
+/* The concrete point: the program's (and library's) full path, and
+ * for a wildcard the name matched. */
+static const struct probe_point *concrete(struct pp_request *req, const struct up_point *up,
+					  const char *program, const char *library,
+					  const char *name, bool wild)
+{
+	const struct probe_point *pt = req->point;
+	if (up->process_arg >= 0)
+		pt = pp_with_string(req->arena, pt, up->process_arg, program);
+	if (up->library_arg >= 0)
+		pt = pp_with_string(req->arena, pt, up->library_arg, library);
+	if (wild)
+		pt = pp_with_string(req->arena, pt, up->name_arg, name);
+	return pt;
+}
+
+/* "FUNC[@FILE[:LINE]]"; false after an error. */
+static bool split_pattern(struct pp_request *req, const char *pattern, const char **fn,
+			  const char **file, int *line)
+{
+	char *f = arena_strdup(req->arena, pattern);
+	char *at = strchr(f, '@');
+	*fn = f;
+	*file = NULL;
+	*line = 0;
+	if (!at)
+		return true;
+	*at = '\0';
+	*file = at + 1;
+	char *colon = strrchr(at + 1, ':');
+	if (!colon)
+		return true;
+	*colon = '\0';
+	char *end;
+	long n = strtol(colon + 1, &end, 10);
+	if (colon == at + 1 || !*fn[0] || *end || n <= 0 || n > 10000000) {
+		pp_error(req, "\"%s\": write FUNCTION@FILE:LINE, the line a number", pattern);
+		return false;
+	}
+	*line = (int)n;
+	return true;
+}
+
+/* Functions from the DWARF: each out-of-line function matching, at its
+ * entry (a :LINE: the functions with code on that line), or the line
+ * itself for .statement. */
+static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
+			  const struct ti_ufile *uf, const char *host, const char *path,
+			  const char *program, const char *library, const char *pattern)
+{
+	const char *fn_pat, *file_pat, *why = NULL;
+	int line;
+	if (!split_pattern(req, pattern, &fn_pat, &file_pat, &line))
+		return;
+	if (up->statement && !line) {
+		pp_error(req, ".statement(\"%s\"): name the line, FUNCTION@FILE:LINE", pattern);
+		return;
+	}
+	int n;
+	const struct ti_dw_function *fns = ti_dwarf_functions(req->ti, host, &n, &why);
+	bool wild = strpbrk(fn_pat, "*?[") || (file_pat && strpbrk(file_pat, "*?["));
+	int found = 0;
+	const char *last_why = NULL;
+	for (int i = 0; i < n; i++) {
+		const struct ti_dw_function *f = &fns[i];
+		if (f->inlined || !pp_glob(fn_pat, f->name) ||
+		    (file_pat && !ti_file_matches(file_pat, f->file)))
+			continue;
+		const struct ti_usym *sym = ti_user_symbol(uf, f->symbol);
+		if (!sym) {
+			last_why = arena_printf(req->arena, "%s has no symbol in %s", f->symbol, path);
+			continue;
+		}
+		struct ti_dw_site *site = arena_alloc(req->arena, sizeof(*site));
+		if (!ti_dwarf_site(req->ti, host, f, up->statement ? line : 0, site, &why)) {
+			last_why = why;
+			continue;
+		}
+		struct ti_dw_site at_line;
+		if (line && !up->statement && !ti_dwarf_site(req->ti, host, f, line, &at_line, &why)) {
+			last_why = why;
+			continue;
+		}
+		found++;
+		struct up_data *d = data_for(req, up, path, library ? program : NULL);
+		d->func = f->name;
+		d->offset = sym->offset + site->offset;
+		d->fv.fn = &site->fn;
+		d->fv.site = site;
+		d->optional |= wild;
+		const char *where = arena_printf(req->arena, "%s@%s:%d", f->name, site->file,
+						 site->line);
+		pp_emit(req, concrete(req, up, program, library, where, wild), d);
+	}
+	if (found)
+		return;
+	if (last_why && !wild) {
+		pp_error(req, "\"%s\" in %s: %s", pattern, path, last_why);
+		return;
+	}
+	pp_no_match(req, "no function matches \"%s\" in %s%s%s", pattern, path,
+		    last_why ? ": " : "", last_why ? last_why : "");
+}
+
+/* Functions from the symbol table alone. */
+static void resolve_symbols(struct pp_request *req, const struct up_point *up,
+			    const struct ti_ufile *uf, const char *path, const char *program,
+			    const char *library, const char *pattern, const char *no_dwarf)
+{
+	if (strchr(pattern, '@') || up->statement) {
+		pp_error(req, "\"%s\": source files and lines need DWARF: %s", pattern, no_dwarf);
+		return;
+	}
+	if (!uf->nsyms) {
+		pp_error(req, "%s has no function symbols (stripped of both symbol tables)", path);
+		return;
+	}
+	bool wild = strpbrk(pattern, "*?[") != NULL;
+	int found = 0;
+	for (int i = 0; i < uf->nsyms; i++) {
+		const struct ti_usym *s = &uf->syms[i];
+		if (!pp_glob(pattern, s->name))
+			continue;
+		found++;
+		struct up_data *d = data_for(req, up, path, library ? program : NULL);
+		d->func = s->name;
+		d->offset = s->offset;
+		d->optional |= wild;
+		pp_emit(req, concrete(req, up, program, library, s->name, wild), d);
+	}
+	if (!found)
+		pp_no_match(req, "no function matches \"%s\" in %s's symbol table", pattern, path);
+}
+
+/* ---- SDT arguments ---- */
+
+/* x86-64 register names as AT&T writes them: the pt_regs member, the
+ * width, and a shift for the high byte ones. */
+struct up_reg {
+	const char *name, *regs;
+	int size, shift;
+};
+
+static const struct up_reg regs_table[] = {
+	{ "rax", "ax", 8, 0 }, { "eax", "ax", 4, 0 }, { "ax", "ax", 2, 0 }, { "al", "ax", 1, 0 },
+	{ "ah", "ax", 1, 8 },
+	{ "rbx", "bx", 8, 0 }, { "ebx", "bx", 4, 0 }, { "bx", "bx", 2, 0 }, { "bl", "bx", 1, 0 },
+	{ "bh", "bx", 1, 8 },
+	{ "rcx", "cx", 8, 0 }, { "ecx", "cx", 4, 0 }, { "cx", "cx", 2, 0 }, { "cl", "cx", 1, 0 },
+	{ "ch", "cx", 1, 8 },
+	{ "rdx", "dx", 8, 0 }, { "edx", "dx", 4, 0 }, { "dx", "dx", 2, 0 }, { "dl", "dx", 1, 0 },
+	{ "dh", "dx", 1, 8 },
+	{ "rsi", "si", 8, 0 }, { "esi", "si", 4, 0 }, { "si", "si", 2, 0 }, { "sil", "si", 1, 0 },
+	{ "rdi", "di", 8, 0 }, { "edi", "di", 4, 0 }, { "di", "di", 2, 0 }, { "dil", "di", 1, 0 },
+	{ "rbp", "bp", 8, 0 }, { "ebp", "bp", 4, 0 }, { "bp", "bp", 2, 0 }, { "bpl", "bp", 1, 0 },
+	{ "rsp", "sp", 8, 0 }, { "esp", "sp", 4, 0 }, { "sp", "sp", 2, 0 }, { "spl", "sp", 1, 0 },
+	{ "rip", "ip", 8, 0 },
+};
+
+static const struct up_reg *find_reg(const char *name, size_t len, char *numbered, size_t cap)
+{
+	for (size_t i = 0; i < sizeof(regs_table) / sizeof(regs_table[0]); i++)
+		if (strlen(regs_table[i].name) == len && !strncmp(regs_table[i].name, name, len))
+			return &regs_table[i];
+	/* r8 .. r15 and their d, w, b forms */
+	static struct up_reg r;
+	if (len < 2 || name[0] != 'r' || !isdigit((unsigned char)name[1]))
+		return NULL;
+	int num = 0;
+	size_t k = 1;
+	while (k < len && isdigit((unsigned char)name[k]))
+		num = num * 10 + name[k++] - '0';
+	if (num < 8 || num > 15)
+		return NULL;
+	int size = k == len ? 8 : name[k] == 'd' ? 4 : name[k] == 'w' ? 2 : name[k] == 'b' ? 1 : 0;
+	if (!size || (k < len && k + 1 != len))
+		return NULL;
+	snprintf(numbered, cap, "r%d", num);
+	r = (struct up_reg){ NULL, numbered, size, 0 };
+	return &r;
+}
+
+static const char *widen(int size, bool sign)
+{
+	static const char *const s[] = { "(int64_t)(int8_t)", "(int64_t)(int16_t)",
+					 "(int64_t)(int32_t)", "(int64_t)" };
+	static const char *const u[] = { "(int64_t)(uint8_t)", "(int64_t)(uint16_t)",
+					 "(int64_t)(uint32_t)", "(int64_t)" };
+	int i = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+	return sign ? s[i] : u[i];
+}
+
+/* One operand: "%reg", "$imm", "[disp](%base[,%index[,scale]])",
+ * "sym[+-N](%rip)".  NULL with *why. */
+static bool parse_operand(struct arena *a, const struct ti_ufile *uf, const struct ti_sdt *sdt,
+			  const char *op, struct up_sdt_arg *arg, const char **why)
+{
+	char buf[8];
+	if (op[0] == '%') {
+		const struct up_reg *r = find_reg(op + 1, strlen(op + 1), buf, sizeof(buf));
+		if (!r) {
+			*why = arena_printf(a, "unknown register in \"%s\"", op);
+			return false;
+		}
+		arg->base_c = r->shift
+			? arena_printf(a, "%s(c->regs->%s >> %d)", widen(arg->size, arg->sign),
+				       r->regs, r->shift)
+			: arena_printf(a, "%sc->regs->%s", widen(arg->size < r->size ? arg->size
+								   : r->size, arg->sign),
+				       r->regs);
+		return true;
+	}
+	if (op[0] == '$') {
+		char *end;
+		long long v = strtoll(op + 1, &end, 0);
+		if (*end || end == op + 1) {
+			*why = arena_printf(a, "a constant that is not a number: \"%s\"", op);
+			return false;
+		}
+		arg->base_c = arena_printf(a, "%s%lldLL", widen(arg->size, arg->sign), v);
+		return true;
+	}
+	/* memory: displacement, then the registers in parentheses */
+	const char *paren = strchr(op, '(');
+	const char *close = paren ? strchr(paren, ')') : NULL;
+	if (!paren || !close || close[1]) {
+		*why = arena_printf(a, "an operand not understood: \"%s\"", op);
+		return false;
+	}
+	char *disp = arena_strndup(a, op, (size_t)(paren - op));
+	char *inner = arena_strndup(a, paren + 1, (size_t)(close - paren - 1));
+	const char *addr = NULL;
+	char *save = NULL;
+	char *base = strtok_r(inner, ",", &save);
+	char *index = strtok_r(NULL, ",", &save);
+	char *scale = strtok_r(NULL, ",", &save);
+	if (base && !strcmp(base, "%rip")) {
+		/* sym[+N]: the marker is at ip now, and at sdt->addr in the file */
+		char *plus = strpbrk(disp + 1, "+-");
+		long long off = plus ? strtoll(plus, NULL, 0) : 0;
+		if (plus)
+			*plus = '\0';
+		uint64_t at = 0;
+		char *end;
+		unsigned long long num = strtoull(disp, &end, 0);
+		if (*disp && !*end) {
+			*why = arena_printf(a, "a %%rip offset without a symbol: \"%s\"", op);
+			return false;
+		}
+		if (!ti_user_object(uf, disp, &at)) {
+			*why = arena_printf(a, "no symbol %s in the file (\"%s\")", disp, op);
+			return false;
+		}
+		(void)num;
+		addr = arena_printf(a, "(c->regs->ip - 0x%" PRIx64 "ULL + 0x%" PRIx64 "ULL + %lld)",
+				    sdt->addr, at, off);
+	} else {
+		char *end;
+		long long d = *disp ? strtoll(disp, &end, 0) : 0;
+		if (*disp && *end) {
+			*why = arena_printf(a, "a displacement not understood: \"%s\"", op);
+			return false;
+		}
+		addr = arena_printf(a, "(%lldLL", d);
+		const char *parts[2] = { base, index };
+		for (int i = 0; i < 2; i++) {
+			if (!parts[i] || !*parts[i])
+				continue;
+			const struct up_reg *r = parts[i][0] == '%'
+				? find_reg(parts[i] + 1, strlen(parts[i] + 1), buf, sizeof(buf)) : NULL;
+			if (!r || r->size != 8) {
+				*why = arena_printf(a, "an address register not understood: \"%s\"", op);
+				return false;
+			}
+			long mul = i == 1 && scale ? strtol(scale, NULL, 10) : 1;
+			addr = arena_printf(a, "%s + (int64_t)c->regs->%s * %ld", addr, r->regs, mul);
+		}
+		addr = arena_printf(a, "%s)", addr);
+	}
+	arg->mem = true;
+	arg->base_c = addr;
+	return true;
+}
+
+/* The marker's arguments; false with *why. */
+static bool parse_sdt_args(struct arena *a, const struct ti_ufile *uf, struct up_data *d,
+			   const char **why)
+{
+	const struct ti_sdt *sdt = d->sdt;
+	struct up_sdt_arg *args = arena_alloc(a, 16 * sizeof(*args));
+	char *s = arena_strdup(a, sdt->args);
+	int n = 0;
+	for (char *save = NULL, *w = strtok_r(s, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (n == 16) {
+			*why = "more than 16 arguments";
+			return false;
+		}
+		struct up_sdt_arg *arg = &args[n];
+		char *at = strchr(w, '@');
+		arg->size = 8;
+		arg->sign = true;
+		if (at && (at == w || isdigit((unsigned char)at[-1]))) {
+			int size = atoi(w);
+			arg->sign = size < 0;
+			arg->size = abs(size);
+			if (arg->size != 1 && arg->size != 2 && arg->size != 4 && arg->size != 8) {
+				*why = arena_printf(a, "argument %d has size %d", n + 1, size);
+				return false;
+			}
+			w = at + 1;
+		}
+		if (!parse_operand(a, uf, sdt, w, arg, why))
+			return false;
+		n++;
+	}
+	d->args = args;
+	d->nargs = n;
+	return true;
+}
+
+/* SDT names match as written or with each "-" a "__" (upstream's
+ * function-entry is the note's function__entry). */
+static bool mark_matches(struct arena *a, const char *pattern, const char *name)
+{
+	if (pp_glob(pattern, name))
+		return true;
+	if (!strchr(pattern, '-'))
+		return false;
+	char *p = arena_alloc(a, 2 * strlen(pattern) + 1), *o = p;
+	for (const char *c = pattern; *c; c++) {
+		if (*c == '-') {
+			*o++ = '_';
+			*o++ = '_';
+		} else {
+			*o++ = *c;
+		}
+	}
+	return pp_glob(p, name);
+}
+
+static void resolve_mark(struct pp_request *req, const struct up_point *up,
+			 const struct ti_ufile *uf, const char *path, const char *program,
+			 const char *library, const char *pattern)
+{
+	const char *provider = str_arg(req, up->provider_arg);
+	bool wild = strpbrk(pattern, "*?[") != NULL;
+	int found = 0;
+	for (int i = 0; i < uf->nnotes; i++) {
+		const struct ti_sdt *sdt = &uf->notes[i];
+		if ((provider && !pp_glob(provider, sdt->provider)) ||
+		    !mark_matches(req->arena, pattern, sdt->name))
+			continue;
+		struct up_data *d = data_for(req, up, path, library ? program : NULL);
+		d->mark = true;
+		d->sdt = sdt;
+		d->func = sdt->name;
+		d->offset = sdt->offset;
+		d->sem_offset = sdt->sem_offset;
+		d->optional |= wild;
+		const char *why = NULL;
+		if (!parse_sdt_args(req->arena, uf, d, &why)) {
+			pp_error(req, "marker %s:%s in %s: %s", sdt->provider, sdt->name, path, why);
+			return;
+		}
+		found++;
+		pp_emit(req, concrete(req, up, program, library, sdt->name, wild), d);
+	}
+	if (!found)
+		pp_no_match(req, "no SDT marker matches \"%s\"%s%s in %s (it has %d)", pattern,
+			    provider ? " of provider " : "", provider ? provider : "", path,
+			    uf->nnotes);
+}
+
+static void resolve(struct pp_request *req)
+{
+	struct up_point up;
+	read_point(req, &up);
+	const char *given = str_arg(req, up.process_arg);
+	const char *program = given ? (*given ? find_program(req, given) : NULL)
+				    : target_program(req);
+	if (given && !*given)
+		pp_error(req, "process(\"\"): name a program");
+	if (!program)
+		return;
+	const char *library = NULL, *path = program;
+	if (up.library_arg >= 0) {
+		library = find_library(req, program, str_arg(req, up.library_arg));
+		if (!library)
+			return;
+		path = library;
+	}
+	const char *host = host_path(req, path);
+	const char *why = NULL;
+	const struct ti_ufile *uf = ti_user_file(req->ti, host, &why);
+	if (!uf) {
+		pp_error(req, "%s", why);
+		return;
+	}
+	const char *name = str_arg(req, up.name_arg);
+	if (!name || !*name) {
+		pp_error(req, "name a function or marker");
+		return;
+	}
+	if (up.mark) {
+		resolve_mark(req, &up, uf, path, program, library, name);
+		return;
+	}
+	const char *no_dwarf = NULL;
+	if (ti_dwarf_path(req->ti, host, &no_dwarf))
+		resolve_dwarf(req, &up, uf, host, path, program, library, name);
+	else
+		resolve_symbols(req, &up, uf, path, program, library, name, no_dwarf);
+}
+
+/* ---- target variables ---- */
+
+static void list_vars(FILE *out, const struct elab_probe *p)
+{
+	const struct up_data *d = p->data;
+	for (int i = 0; d->mark && i < d->nargs; i++)
+		fprintf(out, " $arg%d:long", i + 1);
+	if (d->fv.fn)
+		fv_list_vars(out, &d->fv);
+	else if (d->ret)
+		fputs(" $return:long", out);
+}
+
+static enum stap_type mark_var(struct arena *a, const struct up_data *d, struct node *n,
+			       const char **why)
+{
+	const char *name = n->u.tgt.name;
+	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+	if (!strcmp(name, "$$name") || !strcmp(name, "$$provider")) {
+		const char *v = name[2] == 'n' ? d->sdt->name : d->sdt->provider;
+		acc->str_c = emit_cstr(a, v, strlen(v));
+		n->u.tgt.access = acc;
+		return TYPE_STRING;
+	}
+	char *end;
+	long k = strncmp(name, "$arg", 4) == 0 ? strtol(name + 4, &end, 10) : 0;
+	if (k < 1 || *end) {
+		*why = arena_printf(a, "markers have $arg1..$argN, $$name and $$provider, not %s",
+				    name);
+		return TYPE_UNKNOWN;
+	}
+	if (k > d->nargs) {
+		*why = arena_printf(a, "marker %s has %d argument%s", d->sdt->name, d->nargs,
+				    d->nargs == 1 ? "" : "s");
+		return TYPE_UNKNOWN;
+	}
+	if (n->u.tgt.comps || n->u.tgt.addr_of) {
+		*why = arena_printf(a, "%s is a long: it has no members (use @cast)", name);
+		return TYPE_UNKNOWN;
+	}
+	const struct up_sdt_arg *arg = &d->args[k - 1];
+	acc->base_c = arg->base_c;
+	acc->user = true;
+	if (arg->mem) {
+		struct tv_step *s = arena_alloc(a, sizeof(*s));
+		s->kind = TV_LOAD;
+		s->n = arg->size;
+		s->sign = arg->sign;
+		acc->steps = s;
+	}
+	n->u.tgt.access = acc;
+	return TYPE_LONG;
+}
+
+static enum stap_type target_var(struct arena *a, const struct elab_probe *p, struct node *n,
+				 const char **why)
+{
+	const struct up_data *d = p->data;
+	if (n->kind != ND_TARGET)
+		return TYPE_UNKNOWN;
+	if (d->mark)
+		return mark_var(a, d, n, why);
+	if (d->fv.fn)
+		return fv_target_var(a, &d->fv, n, why);
+	const char *name = n->u.tgt.name;
+	if (d->ret && !strcmp(name, "$return") && !n->u.tgt.comps && !n->u.tgt.addr_of) {
+		struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+		acc->base_c = "(int64_t)regs_return_value(c->regs)";
+		n->u.tgt.access = acc;
+		return TYPE_LONG;
+	}
+	*why = arena_printf(a, "%s has no DWARF debug information, so %s is unknown (build it "
+			    "with -g, or use int_arg(N), pointer_arg(N) ...)", d->path, name);
+	return TYPE_UNKNOWN;
+}
+
+static void *entry_half(struct arena *a, const struct elab_probe *p, const char **why)
+{
+	(void)a;
+	const struct up_data *d = p->data;
+	*why = d->ret ? "@entry and parameters in a program's .return probe are not supported "
+			"yet: save them in a .call probe"
+		      : "@entry is only valid in a .return probe";
+	return NULL;
+}
+
+/* ---- pass 3 ---- */
+
+static const char *emit(struct pp_table_req *e)
+{
+	fputs("static const struct stp_uprobe_probe stp_uprobe_probe[] = {\n", e->out);
+	for (int k = 0; k < e->n; k++) {
+		const struct up_data *d = e->probes[k]->data;
+		fprintf(e->out, "\t{ &stp_probes[%d], %s, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64
+			"ULL, %s, %s },\n", e->index[k],
+			emit_cstr(e->arena, d->path, strlen(d->path)),
+			d->program ? emit_cstr(e->arena, d->program, strlen(d->program)) : "NULL",
+			d->offset, d->sem_offset, d->ret ? "true" : "false",
+			d->optional ? "true" : "false");
+	}
+	fputs("};\n", e->out);
+	return "stp_uprobe_probe";
+}
+
+const struct probe_family probe_family_uprobe = {
+	.name = "uprobe",
+	.patterns = patterns,
+	.target_vars = true,
+	.resolve = resolve,
+	.list_vars = list_vars,
+	.target_var = target_var,
+	.entry_half = entry_half,
+	.runtime = "probes/uprobe.c",
+	.ops = "_stp_uprobe_ops",
+	.emit = emit,
+};

@@ -1,0 +1,282 @@
+/* uelf.c - what a program's ELF file says, for probes on programs and
+ * shared libraries: its functions (the symbol table), where their code
+ * lies in the file, and its SDT markers.
+ *
+ * A uprobe names a place by (inode, offset in the file), so every address
+ * the file's symbols and notes give is turned into a file offset through
+ * the PT_LOAD segment that holds it.  That is the same for an executable
+ * at a fixed address, a PIE and a shared library: where the program is
+ * loaded does not matter.
+ *
+ * Functions: STT_FUNC and STT_GNU_IFUNC symbols with code (defined, size
+ * or not) from .symtab, else .dynsym (a stripped file keeps only that),
+ * one per name (the first, global before local, wins), sorted.
+ *
+ * SDT markers (<sys/sdt.h>): each note of type 3 owned by "stapsdt" in
+ * .note.stapsdt holds the marker's address, the link-time address of
+ * .stapsdt.base, its semaphore's address (0: none), then provider, name
+ * and the argument string ("-4@%edi 8@-16(%rbp)").  When the file was
+ * prelinked or its sections moved, the marker's address moves with
+ * .stapsdt.base: pc += (base's address now) - (base's address noted).
+ * The semaphore is a 2-byte counter in .probes (a data section): its file
+ * offset, as the kernel's uprobe reference counters want it.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "typeinfo/ti_int.h"
+
+struct ti_ufile_memo {
+	struct ti_ufile f;
+	struct ti_ufile_memo *next;
+};
+
+/* The file offset of address addr, through the PT_LOAD segment holding
+ * it; false if none does (or only in its zero-filled tail). */
+static bool offset_of(Elf *elf, size_t nph, uint64_t addr, uint64_t *off)
+{
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_filesz) {
+			*off = addr - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int usym_cmp(const void *a, const void *b)
+{
+	const struct ti_usym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	/* global before local, then by address */
+	if (x->global != y->global)
+		return x->global ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Sorted, one per name: *n of them. */
+static void sort_unique(struct ti_usym *syms, int *n)
+{
+	qsort(syms, (size_t)*n, sizeof(*syms), usym_cmp);
+	int m = 0;
+	for (int i = 0; i < *n; i++)
+		if (!m || strcmp(syms[m - 1].name, syms[i].name) != 0)
+			syms[m++] = syms[i];
+	*n = m;
+}
+
+/* The functions (and, for the SDT arguments that name them, the data
+ * objects) of one symbol table. */
+static void read_symbols(struct arena *a, Elf *elf, size_t nph, Elf_Scn *scn, GElf_Shdr *sh,
+			 struct ti_ufile *f)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!data || !sh->sh_entsize)
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	struct ti_usym *syms = arena_alloc(a, (n + 1) * sizeof(*syms));
+	struct ti_usym *objs = arena_alloc(a, (n + 1) * sizeof(*objs));
+	int k = 0, o = 0;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym s;
+		if (!gelf_getsym(data, (int)i, &s))
+			continue;
+		int type = GELF_ST_TYPE(s.st_info);
+		bool fn = type == STT_FUNC || type == STT_GNU_IFUNC;
+		if ((!fn && type != STT_OBJECT) || s.st_shndx == SHN_UNDEF || !s.st_value)
+			continue;
+		const char *name = elf_strptr(elf, sh->sh_link, s.st_name);
+		uint64_t off = 0;
+		if (!name || !*name || (fn && !offset_of(elf, nph, s.st_value, &off)))
+			continue;
+		struct ti_usym u = { arena_strdup(a, name), s.st_value, s.st_size, off,
+				     GELF_ST_BIND(s.st_info) != STB_LOCAL };
+		if (fn)
+			syms[k++] = u;
+		else
+			objs[o++] = u;
+	}
+	sort_unique(syms, &k);
+	sort_unique(objs, &o);
+	f->syms = syms;
+	f->nsyms = k;
+	f->objs = objs;
+	f->nobjs = o;
+}
+
+static uint64_t read_u64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void read_sdt(struct arena *a, Elf *elf, size_t nph, Elf_Scn *scn, uint64_t base_now,
+		     bool have_base, Elf_Scn *probes, struct ti_ufile *f)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	GElf_Shdr psh;
+	bool have_probes = probes && gelf_getshdr(probes, &psh);
+	size_t pos = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+	int cap = 16;
+	struct ti_sdt *notes = arena_alloc(a, (size_t)cap * sizeof(*notes));
+	while (data && (pos = gelf_getnote(data, pos, &nh, &name_off, &desc_off)) > 0) {
+		const char *owner = (const char *)data->d_buf + name_off;
+		const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
+		if (nh.n_type != 3 || nh.n_namesz != 8 || memcmp(owner, "stapsdt", 8) != 0 ||
+		    nh.n_descsz < 3 * 8 + 3)
+			continue;
+		const char *end = (const char *)desc + nh.n_descsz;
+		const char *provider = (const char *)desc + 24;
+		const char *name = memchr(provider, 0, (size_t)(end - provider));
+		const char *args = name ? memchr(name + 1, 0, (size_t)(end - name - 1)) : NULL;
+		if (!name || !args)
+			continue;
+		name++;
+		args++;
+		if (!memchr(args, 0, (size_t)(end - args)))
+			continue;
+		uint64_t pc = read_u64(desc), base = read_u64(desc + 8), sem = read_u64(desc + 16);
+		if (have_base)
+			pc += base_now - base;
+		struct ti_sdt s = { arena_strdup(a, provider), arena_strdup(a, name),
+				    arena_strdup(a, args), pc, 0, 0 };
+		if (!offset_of(elf, nph, pc, &s.offset))
+			continue;
+		if (sem && have_probes && sem >= psh.sh_addr && sem < psh.sh_addr + psh.sh_size)
+			s.sem_offset = sem - psh.sh_addr + psh.sh_offset;
+		else if (sem && !offset_of(elf, nph, sem, &s.sem_offset))
+			s.sem_offset = 0;
+		if (f->nnotes == cap) {
+			struct ti_sdt *more = arena_alloc(a, (size_t)cap * 2 * sizeof(*more));
+			memcpy(more, notes, (size_t)cap * sizeof(*notes));
+			notes = more;
+			cap *= 2;
+		}
+		notes[f->nnotes++] = s;
+	}
+	f->notes = notes;
+}
+
+static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		f->error = arena_printf(a, "cannot open %s", path);
+		return false;
+	}
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	GElf_Ehdr eh;
+	size_t nph = 0, shstrndx;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || elf_getphdrnum(elf, &nph) != 0 ||
+	    elf_getshdrstrndx(elf, &shstrndx) != 0) {
+		f->error = arena_printf(a, "%s is not an ELF program or shared library", path);
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return false;
+	}
+	if (eh.e_machine != EM_X86_64) {
+		f->error = arena_printf(a, "%s is not an x86-64 program", path);
+		elf_end(elf);
+		close(fd);
+		return false;
+	}
+	f->pie = eh.e_type == ET_DYN;
+	Elf_Scn *symtab = NULL, *dynsym = NULL, *sdt = NULL, *probes = NULL, *scn = NULL;
+	GElf_Shdr symtab_sh, dynsym_sh;
+	uint64_t base_now = 0;
+	bool have_base = false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (sh.sh_type == SHT_SYMTAB) {
+			symtab = scn;
+			symtab_sh = sh;
+		} else if (sh.sh_type == SHT_DYNSYM) {
+			dynsym = scn;
+			dynsym_sh = sh;
+		} else if (name && sh.sh_type == SHT_NOTE && !strcmp(name, ".note.stapsdt")) {
+			sdt = scn;
+		} else if (name && !strcmp(name, ".stapsdt.base")) {
+			base_now = sh.sh_addr;
+			have_base = true;
+		} else if (name && !strcmp(name, ".probes")) {
+			probes = scn;
+		}
+	}
+	if (symtab)
+		read_symbols(a, elf, nph, symtab, &symtab_sh, f);
+	f->stripped = !symtab;
+	if (!f->nsyms && dynsym)
+		read_symbols(a, elf, nph, dynsym, &dynsym_sh, f);
+	if (sdt)
+		read_sdt(a, elf, nph, sdt, base_now, have_base, probes, f);
+	elf_end(elf);
+	close(fd);
+	return true;
+}
+
+const struct ti_ufile *ti_user_file(struct ti *ti, const char *path, const char **why)
+{
+	for (struct ti_ufile_memo *m = ti->ufiles; m; m = m->next)
+		if (!strcmp(m->f.path, path)) {
+			if (m->f.error && why)
+				*why = m->f.error;
+			return m->f.error ? NULL : &m->f;
+		}
+	struct ti_ufile_memo *m = arena_alloc(ti->arena, sizeof(*m));
+	m->f.path = arena_strdup(ti->arena, path);
+	read_file(ti->arena, path, &m->f);
+	m->next = ti->ufiles;
+	ti->ufiles = m;
+	if (m->f.error && why)
+		*why = m->f.error;
+	return m->f.error ? NULL : &m->f;
+}
+
+static const struct ti_usym *find(const struct ti_usym *syms, int n, const char *name)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(syms[mid].name, name);
+		if (!c)
+			return &syms[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct ti_usym *ti_user_symbol(const struct ti_ufile *f, const char *name)
+{
+	return find(f->syms, f->nsyms, name);
+}
+
+bool ti_user_object(const struct ti_ufile *f, const char *name, uint64_t *addr)
+{
+	const struct ti_usym *s = find(f->objs, f->nobjs, name);
+	if (s)
+		*addr = s->addr;
+	return s != NULL;
+}
