@@ -323,9 +323,64 @@ static bool split_pattern(struct pp_request *req, const char *pattern, const cha
 	return true;
 }
 
+/* One function the DWARF describes, probed at its entry (line 0; a
+ * :LINE of .function: only if it has code there) or at the line itself
+ * (.statement); false with *why. */
+static bool emit_dwarf_fn(struct pp_request *req, const struct up_point *up,
+			  const struct ti_ufile *uf, const char *host, const char *path,
+			  const char *program, const char *library, const struct ti_dw_function *f,
+			  const char *name, int line, bool wild, const char **why)
+{
+	struct ti_dw_site *site = arena_alloc(req->arena, sizeof(*site));
+	if (!ti_dwarf_site(req->ti, host, f, up->statement ? line : 0, site, why))
+		return false;
+	struct ti_dw_site at_line;
+	if (line && !up->statement && !ti_dwarf_site(req->ti, host, f, line, &at_line, why))
+		return false;
+	uint64_t offset;
+	if (!ti_user_offset(uf, f->base + site->offset, &offset)) {
+		*why = arena_printf(req->arena, "%s's code is not in a loaded segment of %s", name,
+				    path);
+		return false;
+	}
+	struct up_data *d = data_for(req, up, path, library ? program : NULL);
+	d->func = name;
+	d->offset = offset;
+	d->fv.fn = &site->fn;
+	d->fv.site = site;
+	d->optional |= wild;
+	const char *where = arena_printf(req->arena, "%s@%s:%d", name, site->file, site->line);
+	pp_emit(req, concrete(req, up, program, library, where, wild), d);
+	return true;
+}
+
+static int by_base(const void *a, const void *b)
+{
+	const struct ti_dw_function *x = *(const struct ti_dw_function *const *)a;
+	const struct ti_dw_function *y = *(const struct ti_dw_function *const *)b;
+	return (x->base > y->base) - (x->base < y->base);
+}
+
+/* The out-of-line function whose code starts at addr, or NULL. */
+static const struct ti_dw_function *at_address(const struct ti_dw_function *const *sorted, int n,
+					       uint64_t addr)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (sorted[mid]->base < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && sorted[lo]->base == addr ? sorted[lo] : NULL;
+}
+
 /* Functions from the DWARF: each out-of-line function matching, at its
  * entry (a :LINE: the functions with code on that line), or the line
- * itself for .statement. */
+ * itself for .statement.  Then the symbol table's names the DWARF does
+ * not use (glibc's malloc is the DWARF's __libc_malloc): each at the
+ * function whose code it names, with its variables, or bare. */
 static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
 			  const struct ti_ufile *uf, const char *host, const char *path,
 			  const char *program, const char *library, const char *pattern)
@@ -341,38 +396,52 @@ static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
 	int n;
 	const struct ti_dw_function *fns = ti_dwarf_functions(req->ti, host, &n, &why);
 	bool wild = strpbrk(fn_pat, "*?[") || (file_pat && strpbrk(file_pat, "*?["));
-	int found = 0;
+	int found = 0, nout = 0;
 	const char *last_why = NULL;
+	const struct ti_dw_function **out = arena_alloc(req->arena, (size_t)(n + 1) * sizeof(*out));
+	uint64_t *done = arena_alloc(req->arena, (size_t)(n + 1) * sizeof(*done));
+	int ndone = 0;
 	for (int i = 0; i < n; i++) {
 		const struct ti_dw_function *f = &fns[i];
-		if (f->inlined || !pp_glob(fn_pat, f->name) ||
-		    (file_pat && !ti_file_matches(file_pat, f->file)))
+		if (f->inlined)
 			continue;
-		const struct ti_usym *sym = ti_user_symbol(uf, f->symbol);
-		if (!sym) {
-			last_why = arena_printf(req->arena, "%s has no symbol in %s", f->symbol, path);
+		out[nout++] = f;
+		if (!pp_glob(fn_pat, f->name) || (file_pat && !ti_file_matches(file_pat, f->file)))
 			continue;
-		}
-		struct ti_dw_site *site = arena_alloc(req->arena, sizeof(*site));
-		if (!ti_dwarf_site(req->ti, host, f, up->statement ? line : 0, site, &why)) {
-			last_why = why;
-			continue;
-		}
-		struct ti_dw_site at_line;
-		if (line && !up->statement && !ti_dwarf_site(req->ti, host, f, line, &at_line, &why)) {
+		if (!emit_dwarf_fn(req, up, uf, host, path, program, library, f, f->name, line,
+				   wild, &why)) {
 			last_why = why;
 			continue;
 		}
 		found++;
-		struct up_data *d = data_for(req, up, path, library ? program : NULL);
-		d->func = f->name;
-		d->offset = sym->offset + site->offset;
-		d->fv.fn = &site->fn;
-		d->fv.site = site;
-		d->optional |= wild;
-		const char *where = arena_printf(req->arena, "%s@%s:%d", f->name, site->file,
-						 site->line);
-		pp_emit(req, concrete(req, up, program, library, where, wild), d);
+		done[ndone++] = f->base;
+	}
+	if (!file_pat && !up->statement) {
+		qsort(out, (size_t)nout, sizeof(*out), by_base);
+		for (int i = 0; i < uf->nsyms; i++) {
+			const struct ti_usym *s = &uf->syms[i];
+			if (!pp_glob(fn_pat, s->name))
+				continue;
+			bool seen = false;
+			for (int k = 0; k < ndone && !seen; k++)
+				seen = done[k] == s->addr;
+			if (seen)
+				continue;
+			const struct ti_dw_function *f = at_address(out, nout, s->addr);
+			if (f && !emit_dwarf_fn(req, up, uf, host, path, program, library, f, s->name,
+						line, wild, &why)) {
+				last_why = why;
+				continue;
+			}
+			if (!f) {
+				struct up_data *d = data_for(req, up, path, library ? program : NULL);
+				d->func = s->name;
+				d->offset = s->offset;
+				d->optional |= wild;
+				pp_emit(req, concrete(req, up, program, library, s->name, wild), d);
+			}
+			found++;
+		}
 	}
 	if (found)
 		return;

@@ -266,6 +266,11 @@ struct ti_sdt {
 	uint64_t sem_offset;        /* its semaphore's place in the file, 0: none */
 };
 
+/* A loaded segment (PT_LOAD) of a program's file. */
+struct ti_useg {
+	uint64_t vaddr, filesz, offset;
+};
+
 /* One program or shared library file. */
 struct ti_ufile {
 	const char *path;           /* as opened (on this machine) */
@@ -278,6 +283,8 @@ struct ti_ufile {
 	const struct ti_usym *objs; /* data objects, the same way */
 	int nnotes;
 	const struct ti_sdt *notes; /* in the file's order */
+	int nsegs;
+	const struct ti_useg *segs;
 };
 
 /* The ELF facts of the program or library at path (read once); NULL with
@@ -285,6 +292,9 @@ struct ti_ufile {
 const struct ti_ufile *ti_user_file(struct ti *ti, const char *path, const char **why);
 /* The function symbol of that name, or NULL. */
 const struct ti_usym *ti_user_symbol(const struct ti_ufile *f, const char *name);
+/* Where address addr of the file's layout is in the file; false when no
+ * loaded segment holds it. */
+bool ti_user_offset(const struct ti_ufile *f, uint64_t addr, uint64_t *offset);
 /* The address of data object `name` in the file's layout; false if none. */
 bool ti_user_object(const struct ti_ufile *f, const char *name, uint64_t *addr);
 

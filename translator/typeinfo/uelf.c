@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -175,7 +176,14 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		f->error = arena_printf(a, "cannot open %s", path);
+		f->error = arena_printf(a, "cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	char magic[2] = { 0 };
+	if (pread(fd, magic, 2, 0) == 2 && magic[0] == '#' && magic[1] == '!') {
+		f->error = arena_printf(a, "%s is a script (#!): probe the program that runs it",
+					path);
+		close(fd);
 		return false;
 	}
 	elf_version(EV_CURRENT);
@@ -198,6 +206,13 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 		return false;
 	}
 	f->pie = eh.e_type == ET_DYN;
+	struct ti_useg *segs = arena_alloc(a, (nph + 1) * sizeof(*segs));
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD)
+			segs[f->nsegs++] = (struct ti_useg){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
+	}
+	f->segs = segs;
 	Elf_Scn *symtab = NULL, *dynsym = NULL, *sdt = NULL, *probes = NULL, *scn = NULL;
 	GElf_Shdr symtab_sh, dynsym_sh;
 	uint64_t base_now = 0;
@@ -279,4 +294,14 @@ bool ti_user_object(const struct ti_ufile *f, const char *name, uint64_t *addr)
 	if (s)
 		*addr = s->addr;
 	return s != NULL;
+}
+
+bool ti_user_offset(const struct ti_ufile *f, uint64_t addr, uint64_t *offset)
+{
+	for (int i = 0; i < f->nsegs; i++)
+		if (addr >= f->segs[i].vaddr && addr < f->segs[i].vaddr + f->segs[i].filesz) {
+			*offset = addr - f->segs[i].vaddr + f->segs[i].offset;
+			return true;
+		}
+	return false;
 }
