@@ -19,6 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 export VM_TCG_THREAD=single
 RT_SYSROOT=${TEST_RESULTS:-/tmp}/user/sysroot
 rm -rf "$RT_SYSROOT"
-mkdir -p "$RT_SYSROOT"
+mkdir -p "$RT_SYSROOT/usr/bin"
+# The python cases install the interpreter as /usr/bin/python3 in the VM,
+# where the python tapset looks for it.
+cp /usr/bin/python3.11 "$RT_SYSROOT/usr/bin/python3"
 export RT_SYSROOT
 RUN_SUITE=user RUN_DIR=$TOP_SRCDIR/testsuite/user bash "$here/run.sh"
