@@ -13,4 +13,5 @@
 #include "transport.c"     /* ring buffer, debugfs data and ctl files */
 #include "context.c"       /* per-CPU contexts, errors, locks, _stp_probe_run */
 #include "tapset_support.c" /* helpers of doc/runtime-api.md */
+#include "usyms.c"         /* user-space symbols and stacks */
 #include "session.c"       /* session states, the family list, module init/exit */

@@ -427,6 +427,21 @@ static long _stp_write_kernel_int(unsigned long addr, u64 v, size_t n);
 static long _stp_utf_string(char *dst, unsigned long addr, size_t max, int width, bool user);
 static const char *_stp_kallsyms_name(unsigned long addr, char *buf, size_t n);
 static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n);
+struct stp_usym;
+struct stp_ufile;
+/* The function of the current task's user space holding addr: its symbol
+ * (NULL when the module carries none there) and *off, addr's offset in
+ * it; *file (may be NULL) the file mapped there, when it is one of the
+ * module's, even without a symbol.  Not in NMI (the address space's lock
+ * is tried, never waited for: NULL when busy). */
+static const struct stp_usym *_stp_usym_find(unsigned long addr, unsigned long *off,
+					     const struct stp_ufile **file);
+/* "func+0x1a/0x80 [/usr/bin/prog]", "0x7f3a... [/usr/bin/prog]" or
+ * "0x7f3a... [unknown]" in buf. */
+static const char *_stp_usym_line(unsigned long addr, char *buf, size_t n);
+/* The user stack of the hit's task, innermost first, by frame pointers
+ * (the first entry is where it is in user space); at most max. */
+static unsigned int _stp_ustack(struct context *c, unsigned long *entries, unsigned int max);
 static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n);
 static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, unsigned int max);
 static int _stp_is_compat_task(void);
@@ -521,6 +536,22 @@ struct stp_family {
 	unsigned int nprobes;
 };
 
+/* A function of a program or library the module carries symbols of
+ * (stap -d FILE, --ldd, process probes, when a script names user
+ * symbols): by its place in the file, so that the load address does not
+ * matter.  Sorted by off. */
+struct stp_usym {
+	unsigned long long off;
+	unsigned long long size;
+	const char *name;
+};
+
+struct stp_ufile {
+	const char *path;               /* as the target names it */
+	const struct stp_usym *syms;
+	unsigned int nsyms;
+};
+
 /* The module as pass 3 describes it; runtime.c reads only this. */
 struct stp_module_desc {
 	const char *name;               /* STP_MODULE_NAME */
@@ -529,6 +560,8 @@ struct stp_module_desc {
 	void (*exit)(void);             /* free them */
 	const struct stp_family *families;  /* those the script uses, begin/end first */
 	unsigned int nfamilies;
+	const struct stp_ufile *ufiles;     /* user symbols (usyms.c) */
+	unsigned int nufiles;
 };
 
 /* Run one probe hit (every family ends here): takes this CPU's context

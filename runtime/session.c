@@ -167,6 +167,7 @@ static void _stp_stop_locked(void)
 		goto done;
 	atomic_set(&_stp_state, STP_SESSION_STOPPING);
 	_stp_unregister_families();
+	_stp_usyms_close();
 	_stp_summary();
 	status = (atomic_read(&_stp_error_count) || _stp_ended_by_skips) ? 1 : 0;
 done:
@@ -222,6 +223,7 @@ static int _stp_session_start(pid_t target)
 		goto out;
 	}
 	_stp_target_pid = target;
+	_stp_usyms_open();
 	atomic_set(&_stp_state, STP_SESSION_STARTING);
 	rc = _stp_register_families();
 	if (rc) {
@@ -257,6 +259,9 @@ static int __init _stp_module_init(void)
 	rc = _stp_alloc_families();
 	if (rc)
 		goto fail_families;
+	rc = _stp_usyms_alloc();
+	if (rc)
+		goto fail_usyms;
 	rc = stp_module.init ? stp_module.init() : 0;
 	if (rc)
 		goto fail_globals;
@@ -269,6 +274,8 @@ fail_transport:
 	if (stp_module.exit)
 		stp_module.exit();
 fail_globals:
+	_stp_usyms_free();
+fail_usyms:
 	_stp_free_families();
 fail_families:
 	_stp_regex_exit();
@@ -288,6 +295,7 @@ static void __exit _stp_module_exit(void)
 	_stp_transport_exit();
 	if (stp_module.exit)
 		stp_module.exit();
+	_stp_usyms_free();
 	_stp_free_families();
 	_stp_regex_exit();
 	_stp_contexts_free();

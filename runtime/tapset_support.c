@@ -354,12 +354,6 @@ static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, un
 	return n - skip;
 }
 
-/* No user-space symbol table is carried yet (-d, --ldd). */
-static const char *_stp_usym_name(unsigned long addr, char *buf, size_t n)
-{
-	return NULL;
-}
-
 static int _stp_is_compat_task(void)
 {
 	return _stp_compat_task_p() ? 1 : 0;

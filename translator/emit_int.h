@@ -109,6 +109,11 @@ struct emit {
 	int errors;
 };
 
+/* ---- usyms.c ---- */
+/* The user-space symbol tables (when the script names user symbols), and
+ * in *fields the stp_module initializers naming them. */
+void emit_usyms(struct emit *E, FILE *out, const char **fields);
+
 /* ---- emit_util.c ---- */
 /* emit_cstr and emit_num: pass3.h (probe families use them too). */
 /* name with anything but [A-Za-z0-9_] spelled as _XX hex. */

@@ -353,11 +353,14 @@ void emit_tables_module(struct emit *E, FILE *out)
 				fprintf(out, "\t{ &%s, %s, %d },\n", fam[f]->ops, table[f], count[f]);
 		fputs("};\n", out);
 	}
+	const char *ufields;
+	emit_usyms(E, out, &ufields);
 	fputs("\nstatic const struct stp_module_desc stp_module = {\n", out);
 	fputs("\t.name = STP_MODULE_NAME,\n", out);
 	fputs("\t.frame_size = sizeof(union stp_frame),\n", out);
 	fputs("\t.init = stp_globals_init,\n\t.exit = stp_globals_exit,\n", out);
 	if (nused)
 		fprintf(out, "\t.families = stp_families,\n\t.nfamilies = %d,\n", nused);
+	fputs(ufields, out);
 	fputs("};\n", out);
 }

@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 50
+# plan: 53
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -67,6 +67,18 @@ expect_run prologue_searching_bad 1 "invalid --prologue-searching 'sometimes'" e
 expect_run timeout_probe 0 '^timer\.ms\(3000\) /\* <- timer\.ms\(3000\) \*/$' out -- "$STAP" -p2 -T 3 -e 'probe begin { println(1) }'
 # A fifth hardware watchpoint: x86-64 has four debug registers.
 expect_run watchpoints_over_debug_registers 0 'warning: 5 hardware watchpoints: this machine has 4 debug registers' err -- "$STAP" -p3 -e 'global n probe kernel.data(0xffffffff81000000).write, kernel.data(0xffffffff81000008).write, kernel.data(0xffffffff81000010).write, kernel.data(0xffffffff81000018).write, kernel.data(0xffffffff81000020).write { n++ }'
+# User symbols: a module carries the symbol tables of the probed
+# program and, with --ldd, of each library it needs (found where the
+# dynamic linker looks); -d adds a file.  None without a function that
+# names user addresses.
+expect_run usyms_ldd 0 '^	\{ "/lib/x86_64-linux-gnu/libexpat\.so\.1", stp_usyms_[0-9]+, STP_USYMS_[0-9]+_N \},$' out -- "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymname(uaddr())) }'
+expect_run usyms_d_file 0 '^	\{ "/bin/true", stp_usyms_1, STP_USYMS_1_N \},$' out -- "$STAP" -p3 -d /bin/true -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymdata(uaddr())) }'
+if "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(uaddr()) }' \
+	>"${TEST_RESULTS:-/tmp}/cli-usyms.c" 2>&1 && ! grep -q stp_ufiles "${TEST_RESULTS:-/tmp}/cli-usyms.c"; then
+	pass cli/usyms_only_when_named
+else
+	fail cli/usyms_only_when_named "a module without user-symbol functions carries tables (or -p3 failed)"
+fi
 # --example: the shipped examples by name, and alone their list.
 expect_run example_list 0 '^hello\.stp +begin +the smallest complete script' out -- "$STAP" --example
 expect_run example_by_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello.stp

@@ -54,6 +54,7 @@
 #include "pass3.h"
 #include "probes/funcvars.h"
 #include "probes/registry.h"
+#include "probes/uprobe.h"
 #include "session.h"
 #include "tvar.h"
 #include "typeinfo/typeinfo.h"
@@ -218,36 +219,46 @@ static const char *const lib_dirs[] = {
 	"/lib", "/usr/lib", "/usr/local/lib",
 };
 
+const char *uprobe_library_path(struct arena *a, const struct session *sess,
+				const char *program, const char *name)
+{
+	if (strchr(name, '/'))
+		return absolute(a, name);
+	char *progdir = arena_strdup(a, program);
+	char *slash = strrchr(progdir, '/');
+	if (slash)
+		*slash = '\0';
+	const char *root = sess->sysroot ? sess->sysroot : "";
+	size_t nd = sizeof(lib_dirs) / sizeof(lib_dirs[0]);
+	for (size_t i = 0; i <= nd; i++) {
+		const char *dir = i < nd ? lib_dirs[i] : (*progdir ? progdir : "/");
+		if (!strpbrk(name, "*?[")) {
+			const char *path = arena_printf(a, "%s/%s", dir, name);
+			if (access(arena_printf(a, "%s%s", root, path), R_OK) == 0)
+				return path;
+			continue;
+		}
+		DIR *dp = opendir(arena_printf(a, "%s%s", root, dir));
+		const char *best = NULL;
+		for (struct dirent *de; dp && (de = readdir(dp));)
+			if (pp_glob(name, de->d_name) && (!best || strcmp(de->d_name, best) < 0))
+				best = arena_strdup(a, de->d_name);
+		if (dp)
+			closedir(dp);
+		if (best)
+			return arena_printf(a, "%s/%s", dir, best);
+	}
+	return NULL;
+}
+
 /* A library by path, or by file name (a glob: the first match in name
  * order) in lib_dirs or the program's own directory. */
 static const char *find_library(struct pp_request *req, const char *program, const char *name)
 {
-	if (strchr(name, '/'))
-		return absolute(req->arena, name);
-	char *progdir = arena_strdup(req->arena, program);
-	*strrchr(progdir, '/') = '\0';
-	size_t nd = sizeof(lib_dirs) / sizeof(lib_dirs[0]);
-	for (size_t i = 0; i <= nd; i++) {
-		const char *dir = i < nd ? lib_dirs[i] : (*progdir ? progdir : "/");
-		const char *host = host_path(req, dir);
-		if (!strpbrk(name, "*?[")) {
-			const char *path = arena_printf(req->arena, "%s/%s", dir, name);
-			if (access(host_path(req, path), R_OK) == 0)
-				return path;
-			continue;
-		}
-		DIR *dp = opendir(host);
-		const char *best = NULL;
-		for (struct dirent *de; dp && (de = readdir(dp));)
-			if (pp_glob(name, de->d_name) && (!best || strcmp(de->d_name, best) < 0))
-				best = arena_strdup(req->arena, de->d_name);
-		if (dp)
-			closedir(dp);
-		if (best)
-			return arena_printf(req->arena, "%s/%s", dir, best);
-	}
-	pp_error(req, "library(\"%s\"): no such library in the linker's directories", name);
-	return NULL;
+	const char *path = uprobe_library_path(req->arena, req->sess, program, name);
+	if (!path)
+		pp_error(req, "library(\"%s\"): no such library in the linker's directories", name);
+	return path;
 }
 
 /* `process` with no path: the program -c runs (its first word). */
@@ -850,6 +861,12 @@ static void *entry_half(struct arena *a, const struct elab_probe *p, const char 
 }
 
 /* ---- pass 3 ---- */
+
+const char *uprobe_probe_file(const struct elab_probe *p)
+{
+	const struct up_data *d = p->data;
+	return p->family == &probe_family_uprobe ? d->path : NULL;
+}
 
 static const char *emit(struct pp_table_req *e)
 {

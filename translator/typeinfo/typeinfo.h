@@ -285,6 +285,8 @@ struct ti_ufile {
 	const struct ti_sdt *notes; /* in the file's order */
 	int nsegs;
 	const struct ti_useg *segs;
+	int nneeded;
+	const char *const *needed; /* DT_NEEDED: "libc.so.6" ... */
 };
 
 /* The ELF facts of the program or library at path (read once); NULL with

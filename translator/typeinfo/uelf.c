@@ -172,6 +172,25 @@ static void read_sdt(struct arena *a, Elf *elf, size_t nph, Elf_Scn *scn, uint64
 	f->notes = notes;
 }
 
+/* The libraries the file names in DT_NEEDED. */
+static void read_needed(struct arena *a, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
+			struct ti_ufile *f)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t n = data && sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	const char **needed = arena_alloc(a, (n + 1) * sizeof(*needed));
+	for (size_t i = 0; i < n; i++) {
+		GElf_Dyn dyn;
+		if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+			break;
+		const char *lib = dyn.d_tag == DT_NEEDED
+			? elf_strptr(elf, sh->sh_link, dyn.d_un.d_val) : NULL;
+		if (lib)
+			needed[f->nneeded++] = arena_strdup(a, lib);
+	}
+	f->needed = needed;
+}
+
 static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -235,6 +254,8 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 			have_base = true;
 		} else if (name && !strcmp(name, ".probes")) {
 			probes = scn;
+		} else if (sh.sh_type == SHT_DYNAMIC) {
+			read_needed(a, elf, scn, &sh, f);
 		}
 	}
 	if (symtab)

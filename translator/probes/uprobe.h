@@ -1,0 +1,22 @@
+/* uprobe.h - what other parts of the translator ask the uprobe family
+ * (translator/probes/uprobe.c): the files its probes are in, and where a
+ * library is found (usyms.c, for the user symbols a module carries).
+ */
+#ifndef STAP_PROBES_UPROBE_H
+#define STAP_PROBES_UPROBE_H
+
+struct arena;
+struct session;
+struct elab_probe;
+
+/* The file a probe of the family is in, as the target names it; NULL for
+ * a probe of another family. */
+const char *uprobe_probe_file(const struct elab_probe *p);
+/* Library `name` (a path, or a file name or glob looked for where the
+ * dynamic linker looks and in the program's directory), as the target
+ * names it; NULL when not found.  Under --sysroot the files are looked
+ * for there. */
+const char *uprobe_library_path(struct arena *a, const struct session *sess,
+				const char *program, const char *name);
+
+#endif
