@@ -265,8 +265,12 @@ hit_row() {
 	local label=$1 name=$2 o p note="" k
 	o=$(per_hit "$name" ours)
 	p=$(per_hit "$name" peer)
-	k=$(check "$name" ours)
-	[ -z "$k" ] || { note="$note ours: $k;"; o=-; }
+	if [ ! -f "$t/ours/$name.ko" ]; then
+		note="$note ours: build failed: $(grep -m 1 -i 'error' "$work/ours-$name.log");" o=-
+	else
+		k=$(check "$name" ours)
+		[ -z "$k" ] || { note="$note ours: $k;"; o=-; }
+	fi
 	if [ -z "$peer" ]; then
 		note="$note peer: $peer_why;" p=-
 	elif [ ! -f "$t/peer/$name.ko" ]; then
@@ -279,6 +283,7 @@ hit_row() {
 }
 
 echo "user-space probes, ours vs Debian's systemtap 4.8 (peer), kernel $rel"
+echo "  ours: $ours"
 if [ "$CLOCK" = icount ]; then
 	echo "  *_hit_ns: guest instructions per hit (qemu -icount shift=0: 1 ns = 1 instruction),"
 else

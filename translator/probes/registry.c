@@ -322,6 +322,7 @@ static const struct probe_family *const families[] = {
 	&probe_family_perf,
 	&probe_family_hwbkpt,
 	&probe_family_uprobe,
+	&probe_family_process,
 };
 
 static struct registry_entry *entries;

@@ -219,5 +219,6 @@ extern const struct probe_family probe_family_netfilter;
 extern const struct probe_family probe_family_perf;
 extern const struct probe_family probe_family_hwbkpt;
 extern const struct probe_family probe_family_uprobe;
+extern const struct probe_family probe_family_process;
 
 #endif

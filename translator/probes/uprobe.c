@@ -193,8 +193,7 @@ static const char *absolute(struct arena *a, const char *path)
 	return out;
 }
 
-/* The program's path as the module will name it; NULL after an error. */
-static const char *find_program(struct pp_request *req, const char *name)
+const char *uprobe_program_path(struct pp_request *req, const char *name)
 {
 	if (strchr(name, '/'))
 		return absolute(req->arena, name);
@@ -273,7 +272,7 @@ static const char *target_program(struct pp_request *req)
 	while (isspace((unsigned char)*cmd))
 		cmd++;
 	size_t n = strcspn(cmd, " \t\n");
-	return find_program(req, arena_strndup(req->arena, cmd, n));
+	return uprobe_program_path(req, arena_strndup(req->arena, cmd, n));
 }
 
 /* ---- resolution ---- */
@@ -738,7 +737,7 @@ static void resolve(struct pp_request *req)
 	struct up_point up;
 	read_point(req, &up);
 	const char *given = str_arg(req, up.process_arg);
-	const char *program = given ? (*given ? find_program(req, given) : NULL)
+	const char *program = given ? (*given ? uprobe_program_path(req, given) : NULL)
 				    : target_program(req);
 	if (given && !*given)
 		pp_error(req, "process(\"\"): name a program");

@@ -8,10 +8,15 @@
 struct arena;
 struct session;
 struct elab_probe;
+struct pp_request;
 
 /* The file a probe of the family is in, as the target names it; NULL for
  * a probe of another family. */
 const char *uprobe_probe_file(const struct elab_probe *p);
+/* Program `name` as the module will name it: a path made absolute, or a
+ * bare name found in $PATH (under --sysroot when given); NULL after
+ * reporting the error on req. */
+const char *uprobe_program_path(struct pp_request *req, const char *name);
 /* Library `name` (a path, or a file name or glob looked for where the
  * dynamic linker looks and in the program's directory), as the target
  * names it; NULL when not found.  Under --sysroot the files are looked
