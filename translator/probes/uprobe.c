@@ -29,8 +29,12 @@
  * (the kernel's uprobe reference counters), which is what makes
  * CPython's markers fire.
  *
- * Not yet: process(PID), .plt, .inline, and @entry / parameters in
- * .return probes (user returns keep no per-call storage yet).
+ * In a .return probe a parameter is its value at entry, and @entry(expr)
+ * works as in the kernel's: an entry half saves the values at the
+ * function's entry, keyed by the task and the stack pointer of the call
+ * (runtime/probes/uprobe.c keeps them).
+ *
+ * Not yet: process(PID).function, .plt and .inline.
  *
  * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
  * the file, the offset, the semaphore's offset, the program a library
@@ -851,12 +855,16 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 
 static void *entry_half(struct arena *a, const struct elab_probe *p, const char **why)
 {
-	(void)a;
 	const struct up_data *d = p->data;
-	*why = d->ret ? "@entry and parameters in a program's .return probe are not supported "
-			"yet: save them in a .call probe"
-		      : "@entry is only valid in a .return probe";
-	return NULL;
+	if (!d->ret) {
+		*why = "@entry is only valid in a .return probe";
+		return NULL;
+	}
+	struct up_data *h = arena_alloc(a, sizeof(*h));
+	*h = *d;
+	h->ret = false;
+	h->fv.ret = false;
+	return h;
 }
 
 /* ---- pass 3 ---- */
@@ -870,14 +878,25 @@ const char *uprobe_probe_file(const struct elab_probe *p)
 static const char *emit(struct pp_table_req *e)
 {
 	fputs("static const struct stp_uprobe_probe stp_uprobe_probe[] = {\n", e->out);
+	e->entries = 0;
 	for (int k = 0; k < e->n; k++) {
-		const struct up_data *d = e->probes[k]->data;
-		fprintf(e->out, "\t{ &stp_probes[%d], %s, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64
-			"ULL, %s, %s },\n", e->index[k],
+		const struct elab_probe *p = e->probes[k];
+		const struct up_data *d = p->data;
+		if (p->entry_of)
+			continue;      /* an entry half runs from its .return probe's entry */
+		int half = p->entry_half ? p->entry_half->index : -1;
+		fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
+		if (half >= 0)
+			fprintf(e->out, "&stp_probes[%d], ", half);
+		else
+			fputs("NULL, ", e->out);
+		fprintf(e->out, "%s, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL, %s, %s, %s },\n",
 			emit_cstr(e->arena, d->path, strlen(d->path)),
 			d->program ? emit_cstr(e->arena, d->program, strlen(d->program)) : "NULL",
 			d->offset, d->sem_offset, d->ret ? "true" : "false",
-			d->optional ? "true" : "false");
+			d->optional ? "true" : "false",
+			half >= 0 && p->entry_size ? p->entry_size : "0");
+		e->entries++;
 	}
 	fputs("};\n", e->out);
 	return "stp_uprobe_probe";
