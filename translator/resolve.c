@@ -239,10 +239,13 @@ static void unavailable(struct scope *sc, struct node **np, const char *why)
  * type's DWARF (BTF already has every type of the kernel or module, so
  * the header only says where it is declared), or a colon-separated list
  * of those, searched in order.  A "<header.h>" alone names a user-space
- * type, which BTF does not have. */
+ * type, which BTF does not have.  A path ("/usr/bin/prog") names a
+ * program or library, whose DWARF has the type (read under --sysroot);
+ * *user then says the object is in the probed task's memory. */
 static bool cast_find_type(struct scope *sc, const char *modules, const char *type,
-			   struct ti_type *t)
+			   struct ti_type *t, bool *user)
 {
+	*user = false;
 	if (!modules)
 		return ti_find_type(sc->e->ti, NULL, type, t);
 	for (const char *p = modules; *p;) {
@@ -250,7 +253,15 @@ static bool cast_find_type(struct scope *sc, const char *modules, const char *ty
 		size_t name_len = strcspn(p, "<:");
 		if (name_len > 0) {
 			const char *module = arena_printf(sc->e->arena, "%.*s", (int)name_len, p);
-			if (ti_find_type(sc->e->ti, module, type, t))
+			const char *root = sc->e->sess && sc->e->sess->sysroot ? sc->e->sess->sysroot
+									       : "";
+			if (module[0] == '/' &&
+			    ti_dwarf_type(sc->e->ti, arena_printf(sc->e->arena, "%s%s", root, module),
+					  type, t)) {
+				*user = true;
+				return true;
+			}
+			if (module[0] != '/' && ti_find_type(sc->e->ti, module, type, t))
 				return true;
 		}
 		p += len;
@@ -268,11 +279,12 @@ static void res_cast(struct scope *sc, struct node **np)
 	const char *module = n->u.tgt.module;
 	struct ti_type t;
 	const char *why = NULL;
+	bool user;
 	res_expr(sc, &n->u.tgt.base, USE_READ);
 	for (struct target_comp *c = n->u.tgt.comps; c; c = c->next)
 		if (c->kind == COMP_INDEX)
 			res_expr(sc, &c->index, USE_READ);
-	if (!cast_find_type(sc, module, n->u.tgt.type_name, &t)) {
+	if (!cast_find_type(sc, module, n->u.tgt.type_name, &t, &user)) {
 		const char *err = ti_error(sc->e->ti);
 		if (module && module[0] == '<') {
 			unavailable(sc, np, "types from C headers (@cast(p, \"type\", \"<header.h>\")) "
@@ -290,6 +302,7 @@ static void res_cast(struct scope *sc, struct node **np)
 		unavailable(sc, np, why);
 		return;
 	}
+	n->u.tgt.access->user = user;
 	n->type = TYPE_LONG;
 }
 

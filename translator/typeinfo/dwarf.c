@@ -960,6 +960,46 @@ bool ti_dwarf_global(struct ti *ti, const char *module, const char *name, const 
 	return false;
 }
 
+/* ---- types by name ---- */
+
+bool ti_dwarf_type(struct ti *ti, const char *module, const char *name, struct ti_type *out)
+{
+	static const struct { const char *prefix; int tag; } kinds[] = {
+		{ "struct ", DW_TAG_structure_type }, { "union ", DW_TAG_union_type },
+		{ "enum ", DW_TAG_enumeration_type },
+	};
+	struct ti_dwarf *d = get(ti, module);
+	if (!d->path)
+		return false;
+	int want = 0;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!strncmp(name, kinds[k].prefix, strlen(kinds[k].prefix))) {
+			want = kinds[k].tag;
+			name += strlen(kinds[k].prefix);
+		}
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, t;
+		bool ok = dwarf_offdie(d->dw, off + hsize, &cu) && dwarf_child(&cu, &t) == 0;
+		off = next;
+		for (; ok; ok = dwarf_siblingof(&t, &t) == 0) {
+			int tag = dwarf_tag(&t);
+			const char *tn = attr_string(&t, DW_AT_name);
+			if (!tn || strcmp(tn, name) != 0 || dwarf_hasattr(&t, DW_AT_declaration))
+				continue;
+			/* a bare name: a struct, union or typedef, or a base type */
+			if (want ? tag != want
+				 : tag != DW_TAG_structure_type && tag != DW_TAG_union_type &&
+				   tag != DW_TAG_typedef && tag != DW_TAG_base_type)
+				continue;
+			*out = convert(d, &t);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool ti_file_matches(const char *pattern, const char *file)
 {
 	if (fnmatch(pattern, file, 0) == 0)

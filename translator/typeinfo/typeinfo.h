@@ -229,6 +229,10 @@ bool ti_dwarf_site(struct ti *ti, const char *module, const struct ti_dw_functio
  * type; false with *why. */
 bool ti_dwarf_global(struct ti *ti, const char *module, const char *name, const char *file,
 		     struct ti_type *type, const char **why);
+/* The struct, union, enum or typedef (or base type) of that name that
+ * the DWARF of vmlinux, a module or a program (a path) defines; false
+ * when none does. */
+bool ti_dwarf_type(struct ti *ti, const char *module, const char *name, struct ti_type *out);
 /* A source file pattern matches the file's whole name or any tail of it
  * after a '/' ("fs/open.c" matches "/build/linux/fs/open.c"), `*` as the
  * shell's. */
