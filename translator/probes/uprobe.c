@@ -34,7 +34,10 @@
  * function's entry, keyed by the task and the stack pointer of the call
  * (runtime/probes/uprobe.c keeps them).
  *
- * Not yet: process(PID).function, .plt and .inline.
+ * .inline probes the instances the compiler inlined (DWARF only);
+ * .function both those and the out-of-line code, .call the latter only.
+ *
+ * Not yet: process(PID).function and .plt.
  *
  * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
  * the file, the offset, the semaphore's offset, the program a library
@@ -67,10 +70,12 @@ static const struct pp_family_pattern patterns[] = {
 	{ "process(string).function(string)", 0 },
 	{ "process(string).function(string).call", 0 },
 	{ "process(string).function(string).return", 0 },
+	{ "process(string).function(string).inline", 0 },
 	{ "process(string).statement(string)", 0 },
 	{ "process(string).library(string).function(string)", 0 },
 	{ "process(string).library(string).function(string).call", 0 },
 	{ "process(string).library(string).function(string).return", 0 },
+	{ "process(string).library(string).function(string).inline", 0 },
 	{ "process(string).library(string).statement(string)", 0 },
 	{ "process(string).mark(string)", 0 },
 	{ "process(string).provider(string).mark(string)", 0 },
@@ -79,6 +84,7 @@ static const struct pp_family_pattern patterns[] = {
 	{ "process.function(string)", 0 },
 	{ "process.function(string).call", 0 },
 	{ "process.function(string).return", 0 },
+	{ "process.function(string).inline", 0 },
 	{ "process.statement(string)", 0 },
 	{ "process.mark(string)", 0 },
 	{ "process.provider(string).mark(string)", 0 },
@@ -112,7 +118,7 @@ struct up_data {
 /* What the concrete point says. */
 struct up_point {
 	int process_arg, library_arg, provider_arg, name_arg;
-	bool ret, statement, mark;
+	bool ret, statement, mark, call, inline_;
 };
 
 static void read_point(const struct pp_request *req, struct up_point *up)
@@ -137,6 +143,10 @@ static void read_point(const struct pp_request *req, struct up_point *up)
 			up->mark = true;
 		} else if (strcmp(c->name, "return") == 0)
 			up->ret = true;
+		else if (strcmp(c->name, "call") == 0)
+			up->call = true;
+		else if (strcmp(c->name, "inline") == 0)
+			up->inline_ = true;
 	}
 }
 
@@ -417,10 +427,13 @@ static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
 	int ndone = 0;
 	for (int i = 0; i < n; i++) {
 		const struct ti_dw_function *f = &fns[i];
-		if (f->inlined)
-			continue;
-		out[nout++] = f;
+		if (!f->inlined)
+			out[nout++] = f;
 		if (!pp_glob(fn_pat, f->name) || (file_pat && !ti_file_matches(file_pat, f->file)))
+			continue;
+		/* .function is both, .call the out-of-line code, .inline the
+		 * inlined instances; a return or a line needs out-of-line code */
+		if (f->inlined ? up->call || up->ret || up->statement : up->inline_)
 			continue;
 		if (!emit_dwarf_fn(req, up, uf, host, path, program, library, f, f->name, line,
 				   wild, &why)) {
@@ -428,9 +441,10 @@ static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
 			continue;
 		}
 		found++;
-		done[ndone++] = f->base;
+		if (!f->inlined)
+			done[ndone++] = f->base;
 	}
-	if (!file_pat && !up->statement) {
+	if (!file_pat && !up->statement && !up->inline_) {
 		qsort(out, (size_t)nout, sizeof(*out), by_base);
 		for (int i = 0; i < uf->nsyms; i++) {
 			const struct ti_usym *s = &uf->syms[i];
