@@ -47,6 +47,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -750,24 +751,62 @@ static void resolve_mark(struct pp_request *req, const struct up_point *up,
 			    uf->nnotes);
 }
 
-static void resolve(struct pp_request *req)
+/* Files matching path pattern `pattern` (an absolute path with *?[ in
+ * it; under --sysroot, looked for there): sorted, as the target names
+ * them, each file once; executables only when `programs`.  *n of them. */
+static const char **glob_files(struct pp_request *req, const char *pattern, bool programs,
+			       int *n)
 {
-	struct up_point up;
-	read_point(req, &up);
-	const char *given = str_arg(req, up.process_arg);
-	const char *program = given ? (*given ? uprobe_program_path(req, given) : NULL)
-				    : target_program(req);
-	if (given && !*given)
-		pp_error(req, "process(\"\"): name a program");
-	if (!program)
-		return;
-	const char *library = NULL, *path = program;
-	if (up.library_arg >= 0) {
-		library = find_library(req, program, str_arg(req, up.library_arg));
-		if (!library)
-			return;
-		path = library;
+	const char *root = req->sess->sysroot ? req->sess->sysroot : "";
+	glob_t g;
+	const char **out = NULL;
+	*n = 0;
+	if (glob(arena_printf(req->arena, "%s%s", root, pattern), 0, NULL, &g) != 0)
+		return NULL;
+	out = arena_alloc(req->arena, (g.gl_pathc + 1) * sizeof(*out));
+	dev_t *dev = arena_alloc(req->arena, (g.gl_pathc + 1) * sizeof(*dev));
+	ino_t *ino = arena_alloc(req->arena, (g.gl_pathc + 1) * sizeof(*ino));
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+		const char *host = g.gl_pathv[i];
+		if (stat(host, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    (programs && !(st.st_mode & 0111)))
+			continue;
+		/* a file by two names (python3 -> python3.11) is probed once */
+		bool seen = false;
+		for (int k = 0; k < *n && !seen; k++)
+			seen = dev[k] == st.st_dev && ino[k] == st.st_ino;
+		if (seen)
+			continue;
+		dev[*n] = st.st_dev;
+		ino[*n] = st.st_ino;
+		out[(*n)++] = arena_strdup(req->arena, host + strlen(root));
 	}
+	globfree(&g);
+	return out;
+}
+
+const char **uprobe_program_paths(struct pp_request *req, const char *name, int *n)
+{
+	*n = 0;
+	if (strchr(name, '/') && strpbrk(name, "*?[")) {
+		/* a library may be the process probed (process("libc.so.6")) */
+		const char **paths = glob_files(req, absolute(req->arena, name), false, n);
+		if (!*n)
+			pp_error(req, "process(\"%s\"): no file matches", name);
+		return paths;
+	}
+	const char **one = arena_alloc(req->arena, sizeof(*one));
+	one[0] = uprobe_program_path(req, name);
+	*n = one[0] != NULL;
+	return one;
+}
+
+/* The probes of one file: the program, or its library. */
+static void resolve_file(struct pp_request *req, const struct up_point *up, const char *program,
+			 const char *library)
+{
+	const char *path = library ? library : program;
 	const char *host = host_path(req, path);
 	const char *why = NULL;
 	const struct ti_ufile *uf = ti_user_file(req->ti, host, &why);
@@ -775,20 +814,110 @@ static void resolve(struct pp_request *req)
 		pp_error(req, "%s", why);
 		return;
 	}
-	const char *name = str_arg(req, up.name_arg);
+	const char *name = str_arg(req, up->name_arg);
 	if (!name || !*name) {
 		pp_error(req, "name a function or marker");
 		return;
 	}
-	if (up.mark) {
-		resolve_mark(req, &up, uf, path, program, library, name);
+	if (up->mark) {
+		resolve_mark(req, up, uf, path, program, library, name);
 		return;
 	}
 	const char *no_dwarf = NULL;
 	if (ti_dwarf_path(req->ti, host, &no_dwarf))
-		resolve_dwarf(req, &up, uf, host, path, program, library, name);
+		resolve_dwarf(req, up, uf, host, path, program, library, name);
 	else
-		resolve_symbols(req, &up, uf, path, program, library, name, no_dwarf);
+		resolve_symbols(req, up, uf, path, program, library, name, no_dwarf);
+}
+
+/* Emitted probes are counted on their way to the caller's sink. */
+struct counting {
+	void (*emit)(struct pp_request *req, const struct probe_point *point, void *data);
+	void *sink;
+	int n;
+};
+
+static void count_emit(struct pp_request *req, const struct probe_point *point, void *data)
+{
+	struct counting *c = req->sink;
+	req->sink = c->sink;
+	c->emit(req, point, data);
+	req->sink = c;
+	c->n++;
+}
+
+static void resolve(struct pp_request *req)
+{
+	struct up_point up;
+	read_point(req, &up);
+	const char *given = str_arg(req, up.process_arg);
+	if (given && !*given) {
+		pp_error(req, "process(\"\"): name a program");
+		return;
+	}
+	int nprog = 0;
+	const char **programs = given ? uprobe_program_paths(req, given, &nprog) : NULL;
+	if (!given) {
+		programs = arena_alloc(req->arena, sizeof(*programs));
+		programs[0] = target_program(req);
+		nprog = programs[0] != NULL;
+	}
+	/* the files: each program, or each program's library (a library's
+	 * path may be a pattern too) */
+	struct { const char *program, *library; } *files = NULL;
+	int nfiles = 0;
+	const char *lib = up.library_arg >= 0 ? str_arg(req, up.library_arg) : NULL;
+	bool pattern = (given && strchr(given, '/') && strpbrk(given, "*?[")) ||
+		       (lib && strchr(lib, '/') && strpbrk(lib, "*?["));
+	for (int i = 0; i < nprog; i++) {
+		const char **libs = NULL;
+		int nlibs = 1;
+		if (lib && strchr(lib, '/') && strpbrk(lib, "*?[")) {
+			libs = glob_files(req, absolute(req->arena, lib), false, &nlibs);
+			if (!nlibs) {
+				pp_error(req, "library(\"%s\"): no file matches", lib);
+				return;
+			}
+		} else if (lib) {
+			libs = arena_alloc(req->arena, sizeof(*libs));
+			libs[0] = find_library(req, programs[i], lib);
+			if (!libs[0])
+				return;
+		}
+		void *grown = arena_alloc(req->arena, (size_t)(nfiles + nlibs) * sizeof(*files));
+		if (nfiles)
+			memcpy(grown, files, (size_t)nfiles * sizeof(*files));
+		files = grown;
+		for (int k = 0; k < nlibs; k++) {
+			files[nfiles].program = programs[i];
+			files[nfiles++].library = libs ? libs[k] : NULL;
+		}
+	}
+	if (!pattern) {
+		if (nfiles)
+			resolve_file(req, &up, files[0].program, files[0].library);
+		return;
+	}
+	/* a path pattern is a wildcard: files that have no match (or are no
+	 * x86-64 ELF file) are skipped */
+	struct counting c = { req->emit, req->sink, 0 };
+	bool quiet = req->quiet;
+	req->emit = count_emit;
+	req->sink = &c;
+	req->quiet = true;
+	for (int i = 0; i < nfiles; i++) {
+		resolve_file(req, &up, files[i].program, files[i].library);
+		req->failed = false;
+	}
+	req->emit = c.emit;
+	req->sink = c.sink;
+	req->quiet = quiet;
+	const char *what = arena_printf(req->arena, "%s%s%s", given ? given : "",
+					lib ? " and " : "", lib ? lib : "");
+	if (nfiles == 1 && !c.n)
+		pp_no_match(req, "the one file matching %s has no match", what);
+	else if (nfiles && !c.n)
+		pp_no_match(req, "none of the %d files matching %s has a match", nfiles, what);
 }
 
 /* ---- target variables ---- */

@@ -17,6 +17,10 @@ const char *uprobe_probe_file(const struct elab_probe *p);
  * bare name found in $PATH (under --sysroot when given); NULL after
  * reporting the error on req. */
 const char *uprobe_program_path(struct pp_request *req, const char *name);
+/* The same for a name that may be a path pattern ("/usr/bin/python3.[0-9]"):
+ * each file matching it, sorted; *n of them (0 after reporting the
+ * error). */
+const char **uprobe_program_paths(struct pp_request *req, const char *name, int *n);
 /* Library `name` (a path, or a file name or glob looked for where the
  * dynamic linker looks and in the program's directory), as the target
  * names it; NULL when not found.  Under --sysroot the files are looked
