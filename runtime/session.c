@@ -52,6 +52,24 @@ static pid_t _stp_target(void)
 	return _stp_target_pid;
 }
 
+static bool _stp_in_target_tree(struct task_struct *t)
+{
+	pid_t target = _stp_target_pid;
+	bool in = false;
+
+	if (!target)
+		return true;
+	rcu_read_lock();
+	for (; t->pid > 1; t = rcu_dereference(t->real_parent)) {
+		if (t->tgid == target) {
+			in = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return in;
+}
+
 /* exit(), MAXERRORS and MAXSKIPPED: ask stapio for "stop", once.  From a
  * begin probe the state moves out of STARTING, which _stp_session_start
  * notices. */

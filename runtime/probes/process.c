@@ -26,7 +26,8 @@
  * - .syscall (sys_enter): $syscall and $arg1..$arg6 in c->args;
  *   .syscall.return (sys_exit): $syscall and $return.
  * A program is matched by the inode of the file it runs (found by path at
- * session start), as uprobes are.
+ * session start), as uprobes are.  With -c or -x only the target's
+ * process tree is reported, as upstream's.
  *
  * The pending and tracked tables are fixed (no allocation in a probe):
  * an event that finds one full is lost and counted, and the count is
@@ -210,9 +211,10 @@ static u64 _stp_proc_mm_paths(struct mm_struct *mm)
 	return mask;
 }
 
+/* A user task of the target's tree (with -c or -x, as upstream's). */
 static bool _stp_proc_user_task(struct task_struct *t)
 {
-	return !(t->flags & (PF_KTHREAD | PF_IO_WORKER));
+	return !(t->flags & (PF_KTHREAD | PF_IO_WORKER)) && _stp_in_target_tree(t);
 }
 
 /* Run the probes of event whose program is in paths (and, with

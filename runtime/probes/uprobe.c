@@ -31,6 +31,8 @@
  *   inodes are released after.
  * Handlers run in the probed task, in process context with preemption
  * on, user registers in regs: _stp_probe_run() takes this CPU's context.
+ * With -c or -x they run only in the target's process tree, as upstream's
+ * (a process outside it hits the breakpoint, and nothing runs).
  */
 #include <linux/fs.h>
 #include <linux/hash.h>
@@ -101,11 +103,18 @@ static bool _stp_up_filter(struct uprobe_consumer *uc, enum uprobe_filter_ctx ct
 	return !s->program || _stp_up_mm_runs(mm, s->program);
 }
 
+/* Whether this hit's task is one the probe is for. */
+static bool _stp_up_wanted(struct _stp_up_slot *s)
+{
+	return (!s->program || _stp_up_mm_runs(current->mm, s->program)) &&
+	       _stp_in_target_tree(current);
+}
+
 static int _stp_up_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct _stp_up_slot *s = container_of(uc, struct _stp_up_slot, uc);
 
-	if (s->program && !_stp_up_mm_runs(current->mm, s->program))
+	if (!_stp_up_wanted(s))
 		return 0;
 	_stp_probe_run(s->e->probe, regs);
 	return 0;
@@ -154,7 +163,7 @@ static int _stp_up_entry_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 	struct _stp_uentry *c;
 	unsigned long flags;
 
-	if (s->program && !_stp_up_mm_runs(current->mm, s->program))
+	if (!_stp_up_wanted(s))
 		return 0;
 	raw_spin_lock_irqsave(&s->lock, flags);
 	c = _stp_up_call_slot(s, current->pid, regs->sp, true);
@@ -171,7 +180,7 @@ static int _stp_up_return(struct uprobe_consumer *uc, unsigned long func, struct
 	struct _stp_uentry *c;
 	unsigned long flags;
 
-	if (s->program && !_stp_up_mm_runs(current->mm, s->program))
+	if (!_stp_up_wanted(s))
 		return 0;
 	if (!s->e->entry_size) {
 		_stp_probe_run(s->e->probe, regs);

@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 53
+# plan: 54
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -79,6 +79,8 @@ if "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") {
 else
 	fail cli/usyms_only_when_named "a module without user-symbol functions carries tables (or -p3 failed)"
 fi
+# A script named in a process probe stands for its interpreter.
+expect_run uprobe_script_interpreter 0 '^process\("/bin/bash"\)\.function\("main"\) /\* <- process\("/usr/bin/ldd"\)' out -- "$STAP" -p2 -e 'probe process("/usr/bin/ldd").function("main") { println(1) }'
 # --example: the shipped examples by name, and alone their list.
 expect_run example_list 0 '^hello\.stp +begin +the smallest complete script' out -- "$STAP" --example
 expect_run example_by_name 0 'printf\("hello world\\n"\)' out -- "$STAP" -p1 --example hello.stp

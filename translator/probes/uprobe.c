@@ -7,7 +7,8 @@
  *
  * The program: a name with a '/' is taken as it is (a relative one from
  * the current directory); a bare name is looked for in $PATH, as a shell
- * would.  A library: a path, or a file name (a glob allowed) in the
+ * would; a script stands for its interpreter (the "#!" line, through
+ * /usr/bin/env), which is what runs.  A library: a path, or a file name (a glob allowed) in the
  * directories the dynamic linker searches.  With --sysroot DIR the files
  * are read under DIR, and the module probes them by the names the
  * script gives (a program built here to run in another root, as the VM
@@ -208,7 +209,9 @@ static const char *absolute(struct arena *a, const char *path)
 	return out;
 }
 
-const char *uprobe_program_path(struct pp_request *req, const char *name)
+/* The program's path as the module will name it: a path made
+ * absolute, or a name found in $PATH; NULL after an error. */
+static const char *find_program(struct pp_request *req, const char *name)
 {
 	if (strchr(name, '/'))
 		return absolute(req->arena, name);
@@ -225,6 +228,45 @@ const char *uprobe_program_path(struct pp_request *req, const char *name)
 		 req->sess->sysroot ? " under " : "",
 		 req->sess->sysroot ? req->sess->sysroot : "");
 	return NULL;
+}
+
+/* A script's interpreter, from its "#!" line (through /usr/bin/env):
+ * the program that really runs; NULL when path is no script. */
+static const char *interpreter(struct pp_request *req, const char *path)
+{
+	FILE *f = fopen(host_path(req, path), "r");
+	char line[256];
+	bool script = f && fgets(line, sizeof(line), f) && line[0] == '#' && line[1] == '!';
+	if (f)
+		fclose(f);
+	if (!script)
+		return NULL;
+	char *save = NULL;
+	char *prog = strtok_r(line + 2, " \t\r\n", &save);
+	if (prog && !strcmp(prog, "/usr/bin/env") ) {
+		prog = strtok_r(NULL, " \t\r\n", &save);
+		while (prog && prog[0] == '-')
+			prog = strtok_r(NULL, " \t\r\n", &save);
+	}
+	return prog ? arena_strdup(req->arena, prog) : "";
+}
+
+const char *uprobe_program_path(struct pp_request *req, const char *name)
+{
+	const char *path = find_program(req, name);
+	/* a script runs its interpreter, which is what is probed (twice at
+	 * most: a script may name another script) */
+	for (int i = 0; path && i < 2; i++) {
+		const char *interp = interpreter(req, path);
+		if (!interp)
+			return path;
+		if (!*interp) {
+			pp_error(req, "%s is a script whose #! line names no interpreter", path);
+			return NULL;
+		}
+		path = find_program(req, interp);
+	}
+	return path;
 }
 
 /* The directories the dynamic linker searches on Debian's x86-64. */
