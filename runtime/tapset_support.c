@@ -20,21 +20,34 @@ static long _stp_read_kernel(void *dst, unsigned long addr, size_t n)
 	return copy_from_kernel_nofault(dst, (const void *)addr, n) ? -EFAULT : 0;
 }
 
+/* The size-byte integer just read into u, sign- or zero-extended. */
+union _stp_loaded {
+	u8 b;
+	u16 h;
+	u32 w;
+	u64 q;
+};
+
+static int64_t _stp_widen_loaded(const union _stp_loaded *u, int size, bool sign)
+{
+	switch (size) {
+	case 1: return sign ? (int64_t)(s8)u->b : (int64_t)u->b;
+	case 2: return sign ? (int64_t)(s16)u->h : (int64_t)u->h;
+	case 4: return sign ? (int64_t)(s32)u->w : (int64_t)u->w;
+	default: return (int64_t)u->q;
+	}
+}
+
 static bool _stp_tv_load(struct context *c, int64_t *v, unsigned long addr, int size,
 			 bool sign, const char *loc)
 {
-	union { u8 b; u16 h; u32 w; u64 q; } u;
+	union _stp_loaded u;
 
 	if (copy_from_kernel_nofault(&u, (const void *)addr, size)) {
 		_stp_errorf(c, loc, "kernel read fault at 0x%016lx (addr)", addr);
 		return true;
 	}
-	switch (size) {
-	case 1: *v = sign ? (int64_t)(s8)u.b : (int64_t)u.b; break;
-	case 2: *v = sign ? (int64_t)(s16)u.h : (int64_t)u.h; break;
-	case 4: *v = sign ? (int64_t)(s32)u.w : (int64_t)u.w; break;
-	default: *v = (int64_t)u.q; break;
-	}
+	*v = _stp_widen_loaded(&u, size, sign);
 	return false;
 }
 
@@ -46,7 +59,7 @@ static long _stp_read_user(void *dst, unsigned long addr, size_t n)
 static bool _stp_tv_load_user(struct context *c, int64_t *v, unsigned long addr, int size,
 			      bool sign, const char *loc)
 {
-	union { u8 b; u16 h; u32 w; u64 q; } u;
+	union _stp_loaded u;
 
 	if (addr >= (unsigned long)c->kspill &&
 	    addr < (unsigned long)(c->kspill + ARRAY_SIZE(c->kspill)))
@@ -55,19 +68,14 @@ static bool _stp_tv_load_user(struct context *c, int64_t *v, unsigned long addr,
 		_stp_errorf(c, loc, "user read fault at 0x%016lx (addr)", addr);
 		return true;
 	}
-	switch (size) {
-	case 1: *v = sign ? (int64_t)(s8)u.b : (int64_t)u.b; break;
-	case 2: *v = sign ? (int64_t)(s16)u.h : (int64_t)u.h; break;
-	case 4: *v = sign ? (int64_t)(s32)u.w : (int64_t)u.w; break;
-	default: *v = (int64_t)u.q; break;
-	}
+	*v = _stp_widen_loaded(&u, size, sign);
 	return false;
 }
 
 static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int size, bool user,
 		       const char *loc)
 {
-	union { u8 b; u16 h; u32 w; u64 q; } u;
+	union _stp_loaded u;
 
 	if (!user)
 		return _stp_tv_load(c, v, addr, size, false, loc);
@@ -75,12 +83,7 @@ static bool _stp_deref(struct context *c, int64_t *v, unsigned long addr, int si
 		_stp_errorf(c, loc, "user read fault at 0x%016lx (addr)", addr);
 		return true;
 	}
-	switch (size) {
-	case 1: *v = u.b; break;
-	case 2: *v = u.h; break;
-	case 4: *v = u.w; break;
-	default: *v = (int64_t)u.q; break;
-	}
+	*v = _stp_widen_loaded(&u, size, false);
 	return false;
 }
 

@@ -590,15 +590,9 @@ static const char *emit(struct pp_table_req *e)
 		const struct kp_data *d = p->data;
 		if (p->entry_of)
 			continue;      /* an entry half runs from its .return probe's entry */
-		/* stp_probes[] is in elab_program order, which ->index is */
-		int half = p->entry_half ? p->entry_half->index : -1;
 		const char *sym = d->form == KP_ABSOLUTE ? NULL
 			: d->module ? arena_printf(e->arena, "%s:%s", d->module, d->name) : d->name;
-		fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
-		if (half >= 0)
-			fprintf(e->out, "&stp_probes[%d], ", half);
-		else
-			fputs("NULL, ", e->out);
+		int half = pp_table_probe_and_half(e, k);
 		fprintf(e->out, "%s, %s, %#llxul, %s, %s, %lld, %s },\n",
 			sym ? emit_cstr(e->arena, sym, strlen(sym)) : "NULL",
 			d->module ? emit_cstr(e->arena, d->module, strlen(d->module)) : "NULL",

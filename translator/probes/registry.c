@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "pass2.h"
 
 /* ---- glob and component matching ---- */
 
@@ -304,6 +305,19 @@ int64_t pp_num_arg(const struct pp_request *req, int j)
 {
 	const struct node *a = req->args[j];
 	return a && a->kind == ND_NUM ? a->u.num : 0;
+}
+
+int pp_table_probe_and_half(struct pp_table_req *e, int k)
+{
+	const struct elab_probe *p = e->probes[k];
+	/* stp_probes[] is in elab_program order, which ->index is */
+	int half = p->entry_half ? p->entry_half->index : -1;
+	fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
+	if (half >= 0)
+		fprintf(e->out, "&stp_probes[%d], ", half);
+	else
+		fputs("NULL, ", e->out);
+	return half;
 }
 
 /* ---- the table ---- */

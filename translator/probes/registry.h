@@ -148,6 +148,11 @@ struct pp_table_req {
 						    the emit hook says fewer */
 };
 
+/* For a family whose .return probes may have an entry half (@entry):
+ * write "\t{ &stp_probes[I], &stp_probes[H], " (H the half's, or NULL)
+ * for probe k of the request; the half's index, or -1. */
+int pp_table_probe_and_half(struct pp_table_req *e, int k);
+
 struct probe_family {
 	const char *name;                         /* for messages: "timer" */
 	const struct pp_family_pattern *patterns; /* terminated by a NULL text */

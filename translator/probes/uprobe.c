@@ -1069,12 +1069,7 @@ static const char *emit(struct pp_table_req *e)
 		const struct up_data *d = p->data;
 		if (p->entry_of)
 			continue;      /* an entry half runs from its .return probe's entry */
-		int half = p->entry_half ? p->entry_half->index : -1;
-		fprintf(e->out, "\t{ &stp_probes[%d], ", e->index[k]);
-		if (half >= 0)
-			fprintf(e->out, "&stp_probes[%d], ", half);
-		else
-			fputs("NULL, ", e->out);
+		int half = pp_table_probe_and_half(e, k);
 		fprintf(e->out, "%s, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL, %s, %s, %s },\n",
 			emit_cstr(e->arena, d->path, strlen(d->path)),
 			d->program ? emit_cstr(e->arena, d->program, strlen(d->program)) : "NULL",
