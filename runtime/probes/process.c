@@ -86,44 +86,69 @@ static unsigned int _stp_proc_hash(pid_t id, unsigned int size)
 	return hash_32((u32)id, ilog2(size));
 }
 
-/* Mark task tid pending for event (STP_PROC_BEGIN or THREAD_BEGIN). */
+/* Mark task tid pending for event (STP_PROC_BEGIN or THREAD_BEGIN): its
+ * slot if it has one, else the chain's first free one (0, or a taken
+ * one's -1). */
 static void _stp_pending_add(pid_t tid, enum stp_process_event event)
 {
 	unsigned int i, k = _stp_proc_hash(tid, STP_PROC_PENDING);
 	unsigned long flags;
+	int free = -1;
 
 	raw_spin_lock_irqsave(&_stp_proc_lock, flags);
 	for (i = 0; i < STP_PROC_PENDING; i++, k = (k + 1) % STP_PROC_PENDING) {
-		if (_stp_pending_tid[k] == tid || _stp_pending_tid[k] <= 0) {
-			if (_stp_pending_tid[k] != tid)
-				atomic_inc(&_stp_pending_n);
-			_stp_pending_tid[k] = tid;
-			_stp_pending_event[k] = event;
-			raw_spin_unlock_irqrestore(&_stp_proc_lock, flags);
-			return;
+		if (_stp_pending_tid[k] == tid) {
+			free = k;
+			break;
 		}
+		if (_stp_pending_tid[k] <= 0 && free < 0)
+			free = k;
+		if (!_stp_pending_tid[k])
+			break;
+	}
+	if (free >= 0) {
+		if (_stp_pending_tid[free] != tid)
+			atomic_inc(&_stp_pending_n);
+		WRITE_ONCE(_stp_pending_tid[free], tid);
+		_stp_pending_event[free] = event;
 	}
 	raw_spin_unlock_irqrestore(&_stp_proc_lock, flags);
-	atomic_inc(&_stp_proc_lost);
+	if (free < 0)
+		atomic_inc(&_stp_proc_lost);
+}
+
+/* The slot of tid in the pending table, or -1; without the lock it is a
+ * guess (every system call's return asks: most tasks have none). */
+static int _stp_pending_find(pid_t tid)
+{
+	unsigned int i, k = _stp_proc_hash(tid, STP_PROC_PENDING);
+	pid_t t;
+
+	for (i = 0; i < STP_PROC_PENDING; i++, k = (k + 1) % STP_PROC_PENDING) {
+		t = READ_ONCE(_stp_pending_tid[k]);
+		if (t == tid)
+			return k;
+		if (!t)
+			break;
+	}
+	return -1;
 }
 
 /* Take tid's pending event: its event, or -1 when it has none.  A taken
  * slot becomes -1 (a tombstone: later keys may lie past it). */
 static int _stp_pending_take(pid_t tid)
 {
-	unsigned int i, k = _stp_proc_hash(tid, STP_PROC_PENDING);
 	unsigned long flags;
-	int event = -1;
+	int k, event = -1;
 
+	if (_stp_pending_find(tid) < 0)
+		return -1;
 	raw_spin_lock_irqsave(&_stp_proc_lock, flags);
-	for (i = 0; i < STP_PROC_PENDING && _stp_pending_tid[k]; i++,
-	     k = (k + 1) % STP_PROC_PENDING) {
-		if (_stp_pending_tid[k] == tid) {
-			_stp_pending_tid[k] = -1;
-			event = _stp_pending_event[k];
-			atomic_dec(&_stp_pending_n);
-			break;
-		}
+	k = _stp_pending_find(tid);
+	if (k >= 0) {
+		WRITE_ONCE(_stp_pending_tid[k], -1);
+		event = _stp_pending_event[k];
+		atomic_dec(&_stp_pending_n);
 	}
 	raw_spin_unlock_irqrestore(&_stp_proc_lock, flags);
 	return event;
