@@ -38,7 +38,11 @@
  * .inline probes the instances the compiler inlined (DWARF only);
  * .function both those and the out-of-line code, .call the latter only.
  *
- * Not yet: process(PID).function and .plt.
+ * .plt("NAME") (.plt alone: every entry) probes the program's (or
+ * library's) linkage-table entries that call function NAME of another
+ * file, with $$name; .plt(...).return those calls' returns.
+ *
+ * Not yet: process(PID).function.
  *
  * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
  * the file, the offset, the semaphore's offset, the program a library
@@ -79,6 +83,15 @@ static const struct pp_family_pattern patterns[] = {
 	{ "process(string).library(string).function(string).return", 0 },
 	{ "process(string).library(string).function(string).inline", 0 },
 	{ "process(string).library(string).statement(string)", 0 },
+	{ "process(string).plt(string)", 0 },
+	{ "process(string).plt(string).return", 0 },
+	{ "process(string).plt", 0 },
+	{ "process(string).plt.return", 0 },
+	{ "process(string).library(string).plt(string)", 0 },
+	{ "process(string).library(string).plt(string).return", 0 },
+	{ "process(string).library(string).plt", 0 },
+	{ "process.plt(string)", 0 },
+	{ "process.plt(string).return", 0 },
 	{ "process(string).mark(string)", 0 },
 	{ "process(string).provider(string).mark(string)", 0 },
 	{ "process(string).library(string).mark(string)", 0 },
@@ -104,6 +117,7 @@ struct up_sdt_arg {
 /* What a probe resolved to: the elab_probe's data. */
 struct up_data {
 	const char *path;           /* the file probed, as the module names it */
+	bool plt;                   /* a PLT entry: func is the function it calls */
 	const char *program;        /* a library probe: its program; else NULL */
 	const char *func;           /* the function, or the marker */
 	uint64_t offset;            /* in the file */
@@ -120,7 +134,7 @@ struct up_data {
 /* What the concrete point says. */
 struct up_point {
 	int process_arg, library_arg, provider_arg, name_arg;
-	bool ret, statement, mark, call, inline_;
+	bool ret, statement, mark, call, inline_, plt;
 };
 
 static void read_point(const struct pp_request *req, struct up_point *up)
@@ -143,6 +157,9 @@ static void read_point(const struct pp_request *req, struct up_point *up)
 		} else if (strcmp(c->name, "mark") == 0) {
 			up->name_arg = j;
 			up->mark = true;
+		} else if (strcmp(c->name, "plt") == 0) {
+			up->name_arg = c->arg ? j : -1;
+			up->plt = true;
 		} else if (strcmp(c->name, "return") == 0)
 			up->ret = true;
 		else if (strcmp(c->name, "call") == 0)
@@ -554,6 +571,34 @@ static void resolve_symbols(struct pp_request *req, const struct up_point *up,
 		pp_no_match(req, "no function matches \"%s\" in %s's symbol table", pattern, path);
 }
 
+/* PLT entries: a call through the program's linkage table to a function
+ * of another file, by that function's name (typeinfo/uelf.c). */
+static void resolve_plt(struct pp_request *req, const struct up_point *up,
+			const struct ti_ufile *uf, const char *path, const char *program,
+			const char *library, const char *pattern)
+{
+	bool wild = strpbrk(pattern, "*?[") != NULL || up->name_arg < 0;
+	int found = 0;
+	for (int i = 0; i < uf->nplt; i++) {
+		const struct ti_usym *s = &uf->plt[i];
+		if (!pp_glob(pattern, s->name))
+			continue;
+		found++;
+		struct up_data *d = data_for(req, up, path, library ? program : NULL);
+		d->plt = true;
+		d->func = s->name;
+		d->offset = s->offset;
+		d->optional |= wild;
+		const struct probe_point *pt = up->name_arg >= 0
+			? concrete(req, up, program, library, s->name, wild)
+			: concrete(req, up, program, library, NULL, false);
+		pp_emit(req, pt, d);
+	}
+	if (!found)
+		pp_no_match(req, "no PLT entry matches \"%s\" in %s (it has %d)", pattern, path,
+			    uf->nplt);
+}
+
 /* ---- SDT arguments ---- */
 
 /* x86-64 register names as AT&T writes them: the pt_regs member, the
@@ -856,9 +901,13 @@ static void resolve_file(struct pp_request *req, const struct up_point *up, cons
 		pp_error(req, "%s", why);
 		return;
 	}
-	const char *name = str_arg(req, up->name_arg);
+	const char *name = up->plt && up->name_arg < 0 ? "*" : str_arg(req, up->name_arg);
 	if (!name || !*name) {
 		pp_error(req, "name a function or marker");
+		return;
+	}
+	if (up->plt) {
+		resolve_plt(req, up, uf, path, program, library, name);
 		return;
 	}
 	if (up->mark) {
@@ -1027,11 +1076,23 @@ static enum stap_type target_var(struct arena *a, const struct elab_probe *p, st
 	if (d->fv.fn)
 		return fv_target_var(a, &d->fv, n, why);
 	const char *name = n->u.tgt.name;
+	if (d->plt && !strcmp(name, "$$name") && !n->u.tgt.comps && !n->u.tgt.addr_of) {
+		struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+		acc->str_c = emit_cstr(a, d->func, strlen(d->func));
+		n->u.tgt.access = acc;
+		return TYPE_STRING;
+	}
 	if (d->ret && !strcmp(name, "$return") && !n->u.tgt.comps && !n->u.tgt.addr_of) {
 		struct tv_access *acc = arena_alloc(a, sizeof(*acc));
 		acc->base_c = "(int64_t)regs_return_value(c->regs)";
 		n->u.tgt.access = acc;
 		return TYPE_LONG;
+	}
+	if (d->plt) {
+		*why = arena_printf(a, "a PLT probe has $$name%s and no other variables: its "
+				    "arguments are the register tapset's (int_arg(N) ...)",
+				    d->ret ? " and $return" : "");
+		return TYPE_UNKNOWN;
 	}
 	*why = arena_printf(a, "%s has no DWARF debug information, so %s is unknown (build it "
 			    "with -g, or use int_arg(N), pointer_arg(N) ...)", d->path, name);

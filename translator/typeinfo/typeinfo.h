@@ -291,6 +291,8 @@ struct ti_ufile {
 	const struct ti_useg *segs;
 	int nneeded;
 	const char *const *needed; /* DT_NEEDED: "libc.so.6" ... */
+	int nplt;
+	const struct ti_usym *plt; /* PLT entries, by the function each calls */
 };
 
 /* The ELF facts of the program or library at path (read once); NULL with

@@ -20,6 +20,12 @@
  * .stapsdt.base: pc += (base's address now) - (base's address noted).
  * The semaphore is a 2-byte counter in .probes (a data section): its file
  * offset, as the kernel's uprobe reference counters want it.
+ *
+ * PLT entries: each entry of .plt, .plt.sec and .plt.got that starts
+ * with an indirect jump through the GOT (`jmp *disp(%rip)`, maybe after
+ * endbr64 and a bnd prefix) calls the function whose relocation
+ * (R_X86_64_JUMP_SLOT or GLOB_DAT) fills that GOT slot.  Decoding the
+ * jump covers the lazy, the IBT and the non-lazy layouts alike.
  */
 #include "config.h"
 
@@ -191,6 +197,82 @@ static void read_needed(struct arena *a, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
 	f->needed = needed;
 }
 
+/* Each GOT slot's symbol: r_offset -> name (JUMP_SLOT, GLOB_DAT). */
+struct got_names {
+	uint64_t *slot;
+	const char **name;
+	int n;
+};
+
+static void read_got_relocs(struct arena *a, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
+			    struct got_names *g)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	Elf_Scn *symscn = elf_getscn(elf, sh->sh_link);
+	GElf_Shdr symsh;
+	Elf_Data *syms = symscn ? elf_getdata(symscn, NULL) : NULL;
+	if (!data || !syms || !sh->sh_entsize || !gelf_getshdr(symscn, &symsh))
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	uint64_t *slot = arena_alloc(a, (size_t)(g->n + n + 1) * sizeof(*slot));
+	const char **name = arena_alloc(a, (size_t)(g->n + n + 1) * sizeof(*name));
+	if (g->n) {
+		memcpy(slot, g->slot, (size_t)g->n * sizeof(*slot));
+		memcpy(name, g->name, (size_t)g->n * sizeof(*name));
+	}
+	for (size_t i = 0; i < n; i++) {
+		GElf_Rela r;
+		GElf_Sym sym;
+		int type = gelf_getrela(data, (int)i, &r) ? (int)GELF_R_TYPE(r.r_info) : 0;
+		if ((type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT) ||
+		    !gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym))
+			continue;
+		const char *nm = elf_strptr(elf, symsh.sh_link, sym.st_name);
+		if (!nm || !*nm)
+			continue;
+		slot[g->n] = r.r_offset;
+		name[g->n++] = arena_strdup(a, nm);
+	}
+	g->slot = slot;
+	g->name = name;
+}
+
+/* The PLT entries of one section: each 8-byte aligned place that starts
+ * (after endbr64 and bnd, if any) with jmp *disp(%rip) into a named GOT
+ * slot. */
+static void read_plt(struct arena *a, Elf *elf, size_t nph, Elf_Scn *scn, GElf_Shdr *sh,
+		     const struct got_names *g, struct ti_ufile *f)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf || data->d_size != sh->sh_size)
+		return;
+	const unsigned char *code = data->d_buf;
+	size_t cap = sh->sh_size / 8 + 1;
+	struct ti_usym *plt = arena_alloc(a, (size_t)(f->nplt + cap) * sizeof(*plt));
+	if (f->nplt)
+		memcpy(plt, f->plt, (size_t)f->nplt * sizeof(*plt));
+	for (size_t at = 0; at + 6 <= sh->sh_size; at += 8) {
+		size_t k = at;
+		if (k + 4 <= sh->sh_size && !memcmp(code + k, "\xf3\x0f\x1e\xfa", 4))
+			k += 4;
+		if (k < sh->sh_size && code[k] == 0xf2)
+			k++;
+		if (k + 6 > sh->sh_size || code[k] != 0xff || code[k + 1] != 0x25)
+			continue;
+		int32_t disp;
+		memcpy(&disp, code + k + 2, 4);
+		uint64_t got = sh->sh_addr + k + 6 + (int64_t)disp;
+		for (int i = 0; i < g->n; i++) {
+			uint64_t addr = sh->sh_addr + at, off;
+			if (g->slot[i] != got || !offset_of(elf, nph, addr, &off))
+				continue;
+			plt[f->nplt++] = (struct ti_usym){ g->name[i], addr, 8, off, true };
+			break;
+		}
+	}
+	f->plt = plt;
+}
+
 static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -233,6 +315,8 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 	}
 	f->segs = segs;
 	Elf_Scn *symtab = NULL, *dynsym = NULL, *sdt = NULL, *probes = NULL, *scn = NULL;
+	Elf_Scn *plts[3] = { NULL, NULL, NULL };
+	struct got_names got = { NULL, NULL, 0 };
 	GElf_Shdr symtab_sh, dynsym_sh;
 	uint64_t base_now = 0;
 	bool have_base = false;
@@ -256,6 +340,11 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 			probes = scn;
 		} else if (sh.sh_type == SHT_DYNAMIC) {
 			read_needed(a, elf, scn, &sh, f);
+		} else if (sh.sh_type == SHT_RELA && sh.sh_link) {
+			read_got_relocs(a, elf, scn, &sh, &got);
+		} else if (name && (!strcmp(name, ".plt") || !strcmp(name, ".plt.sec") ||
+				    !strcmp(name, ".plt.got"))) {
+			plts[!name[4] ? 0 : name[5] == 's' ? 1 : 2] = scn;
 		}
 	}
 	if (symtab)
@@ -265,6 +354,11 @@ static bool read_file(struct arena *a, const char *path, struct ti_ufile *f)
 		read_symbols(a, elf, nph, dynsym, &dynsym_sh, f);
 	if (sdt)
 		read_sdt(a, elf, nph, sdt, base_now, have_base, probes, f);
+	for (int i = 0; i < 3; i++) {
+		GElf_Shdr sh;
+		if (plts[i] && gelf_getshdr(plts[i], &sh))
+			read_plt(a, elf, nph, plts[i], &sh, &got, f);
+	}
 	elf_end(elf);
 	close(fd);
 	return true;
