@@ -442,8 +442,9 @@ static const struct stp_usym *_stp_usym_find(unsigned long addr, unsigned long *
 /* "func+0x1a/0x80 [/usr/bin/prog]", "0x7f3a... [/usr/bin/prog]" or
  * "0x7f3a... [unknown]" in buf. */
 static const char *_stp_usym_line(unsigned long addr, char *buf, size_t n);
-/* The user stack of the hit's task, innermost first, by frame pointers
- * (the first entry is where it is in user space); at most max. */
+/* The user stack of the hit's task, innermost first (the first entry is
+ * where it is in user space), by the call frame rows of the files the
+ * module carries, else by frame pointers; at most max. */
 static unsigned int _stp_ustack(struct context *c, unsigned long *entries, unsigned int max);
 static const char *_stp_kallsyms_line(unsigned long addr, char *buf, size_t n);
 static unsigned int _stp_kstack(struct pt_regs *regs, unsigned long *entries, unsigned int max);
@@ -549,10 +550,24 @@ struct stp_usym {
 	const char *name;
 };
 
+/* A row of a file's call frame information (.eh_frame) for the code at
+ * [off, off + len): the CFA is rbp (cfa_rbp) or rsp plus cfa_off, the
+ * return address is at CFA - 8, and rbp was saved at CFA + rbp_off (0:
+ * unchanged).  Sorted by off. */
+struct stp_urow {
+	unsigned long long off;
+	unsigned int len;
+	int cfa_off;
+	int rbp_off;
+	int cfa_rbp;
+};
+
 struct stp_ufile {
 	const char *path;               /* as the target names it */
 	const struct stp_usym *syms;
 	unsigned int nsyms;
+	const struct stp_urow *rows;    /* when the script walks user stacks */
+	unsigned int nrows;
 };
 
 /* The module as pass 3 describes it; runtime.c reads only this. */

@@ -13,7 +13,9 @@
  * Each file's functions (typeinfo/uelf.c) by their place in the file,
  * sorted by it, one per place (an alias's first name): the runtime
  * (runtime/usyms.c) names an address through the mapping that holds it,
- * wherever the file was loaded.
+ * wherever the file was loaded.  When the script walks user stacks
+ * ("pragma:uunwind"), each file's call frame rows too
+ * (typeinfo/uunwind.c), by place the same way.
  */
 #include "config.h"
 
@@ -49,11 +51,12 @@ static void add_file(struct arena *a, struct ufiles *u, const char *path)
 	u->paths[u->n++] = path;
 }
 
-static bool wants_usyms(const struct emit *E)
+/* Whether a function the script calls says `pragma`. */
+static bool wants(const struct emit *E, const char *pragma)
 {
 	for (int i = 0; i < E->nfuncs; i++) {
 		const struct stap_function *fn = E->funcs[i].f->fn;
-		if (fn->embedded && memmem(fn->embedded, fn->embedded_len, "pragma:usyms", 12))
+		if (fn->embedded && memmem(fn->embedded, fn->embedded_len, pragma, strlen(pragma)))
 			return true;
 	}
 	return false;
@@ -80,8 +83,9 @@ static int by_offset(const void *x, const void *y)
 void emit_usyms(struct emit *E, FILE *out, const char **fields)
 {
 	*fields = "";
-	if (!wants_usyms(E))
+	if (!wants(E, "pragma:usyms"))
 		return;
+	bool unwind = wants(E, "pragma:uunwind");
 	struct arena *a = E->arena;
 	/* only the user files' facts are asked for: no kernel is loaded */
 	struct ti *ti = ti_open(a, "", false, NULL);
@@ -132,14 +136,26 @@ void emit_usyms(struct emit *E, FILE *out, const char **fields)
 		fputs("};\n", out);
 		u.paths[nfiles] = u.paths[i];
 		fprintf(out, "#define STP_USYMS_%d_N %d\n", nfiles, n);
+		const struct ti_urow *rows = NULL;
+		int nrows = 0;
+		if (unwind)
+			ti_user_unwind(ti, uf, &rows, &nrows);
+		fprintf(out, "static const struct stp_urow stp_urows_%d[] = {\n", nfiles);
+		for (int k = 0; k < nrows; k++)
+			fprintf(out, "\t{ 0x%llxULL, %u, %d, %d, %d },\n",
+				(unsigned long long)rows[k].offset, rows[k].len, rows[k].cfa_off,
+				rows[k].rbp_off, rows[k].cfa_rbp);
+		if (!nrows)
+			fputs("\t{ 0, 0, 0, 0, 0 },\n", out);
+		fprintf(out, "};\n#define STP_UROWS_%d_N %d\n", nfiles, nrows);
 		nfiles++;
 	}
 	if (!nfiles)
 		return;
 	fputs("\nstatic const struct stp_ufile stp_ufiles[] = {\n", out);
 	for (int i = 0; i < nfiles; i++)
-		fprintf(out, "\t{ %s, stp_usyms_%d, STP_USYMS_%d_N },\n",
-			emit_cstr(a, u.paths[i], strlen(u.paths[i])), i, i);
+		fprintf(out, "\t{ %s, stp_usyms_%d, STP_USYMS_%d_N, stp_urows_%d, STP_UROWS_%d_N },\n",
+			emit_cstr(a, u.paths[i], strlen(u.paths[i])), i, i, i, i);
 	fputs("};\n", out);
 	*fields = arena_printf(a, "\t.ufiles = stp_ufiles,\n\t.nufiles = %d,\n", nfiles);
 }

@@ -306,6 +306,23 @@ bool ti_user_offset(const struct ti_ufile *f, uint64_t addr, uint64_t *offset);
 /* The address of data object `name` in the file's layout; false if none. */
 bool ti_user_object(const struct ti_ufile *f, const char *name, uint64_t *addr);
 
+/* A row of a program's call frame information, as the runtime unwinds
+ * with it: for the code at [offset, offset + len) in the file, the CFA
+ * is rbp (cfa_rbp) or rsp plus cfa_off, the return address at CFA - 8,
+ * and rbp saved at CFA + rbp_off (0: unchanged). */
+struct ti_urow {
+	uint64_t offset;
+	uint32_t len;
+	int32_t cfa_off;
+	int32_t rbp_off;
+	bool cfa_rbp;
+};
+
+/* The rows of the file's functions (typeinfo/uunwind.c: its .eh_frame),
+ * sorted by offset; false when it has no CFI. */
+bool ti_user_unwind(struct ti *ti, const struct ti_ufile *uf, const struct ti_urow **rows,
+		    int *n);
+
 /* A program's DWARF: the ti_dwarf_* calls above take its path (starting
  * with '/') where they take a module's name; its own file, or the
  * separate debug file its build-id or debuglink names. */
