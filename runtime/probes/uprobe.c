@@ -47,6 +47,7 @@ struct stp_uprobe_probe {
 	const struct stp_probe *entry;  /* .return with @entry: its entry half */
 	const char *path;               /* the file, as the script named it */
 	const char *program;            /* only in processes of this program; NULL: any */
+	long pid;                       /* only in this process (process(PID)); 0: any */
 	unsigned long long offset;      /* in the file */
 	unsigned long long sem_offset;  /* the semaphore in the file; 0: none */
 	bool ret;                       /* a uretprobe */
@@ -106,7 +107,8 @@ static bool _stp_up_filter(struct uprobe_consumer *uc, enum uprobe_filter_ctx ct
 /* Whether this hit's task is one the probe is for. */
 static bool _stp_up_wanted(struct _stp_up_slot *s)
 {
-	return (!s->program || _stp_up_mm_runs(current->mm, s->program)) &&
+	return (!s->e->pid || current->tgid == s->e->pid) &&
+	       (!s->program || _stp_up_mm_runs(current->mm, s->program)) &&
 	       _stp_in_target_tree(current);
 }
 

@@ -2,7 +2,7 @@
 # cli.sh - the stap and staprun command lines: help, version, bad options,
 # options whose feature is not built yet.
 set -u
-# plan: 54
+# plan: 56
 . "$(dirname "$0")/../lib.sh"
 
 # expect_run NAME WANT_RC PATTERN STREAM -- CMD...
@@ -71,14 +71,21 @@ expect_run watchpoints_over_debug_registers 0 'warning: 5 hardware watchpoints: 
 # program and, with --ldd, of each library it needs (found where the
 # dynamic linker looks); -d adds a file.  None without a function that
 # names user addresses.
-expect_run usyms_ldd 0 '^	\{ "/lib/x86_64-linux-gnu/libexpat\.so\.1", stp_usyms_[0-9]+, STP_USYMS_[0-9]+_N \},$' out -- "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymname(uaddr())) }'
-expect_run usyms_d_file 0 '^	\{ "/bin/true", stp_usyms_1, STP_USYMS_1_N \},$' out -- "$STAP" -p3 -d /bin/true -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymdata(uaddr())) }'
+expect_run usyms_ldd 0 '^	\{ "/lib/x86_64-linux-gnu/libexpat\.so\.1", stp_usyms_[0-9]+, STP_USYMS_[0-9]+_N, stp_urows_[0-9]+, STP_UROWS_[0-9]+_N \},$' out -- "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymname(uaddr())) }'
+expect_run usyms_d_file 0 '^	\{ "/bin/true", stp_usyms_1, STP_USYMS_1_N, stp_urows_1, STP_UROWS_1_N \},$' out -- "$STAP" -p3 -d /bin/true -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(usymdata(uaddr())) }'
 if "$STAP" -p3 --ldd -e 'probe process("/usr/bin/python3.11").mark("gc__done") { println(uaddr()) }' \
 	>"${TEST_RESULTS:-/tmp}/cli-usyms.c" 2>&1 && ! grep -q stp_ufiles "${TEST_RESULTS:-/tmp}/cli-usyms.c"; then
 	pass cli/usyms_only_when_named
 else
 	fail cli/usyms_only_when_named "a module without user-symbol functions carries tables (or -p3 failed)"
 fi
+# process(PID) probes the program that process runs, read from /proc.
+sleep 30 &
+sleeper=$!
+expect_run uprobe_pid_program 0 "^process\\($sleeper\\)\\.plt\\(\"nanosleep\"\\)\$" out -- "$STAP" -l "process($sleeper).plt(\"nanosleep\")"
+kill "$sleeper" 2>/dev/null
+wait "$sleeper" 2>/dev/null
+expect_run uprobe_pid_gone 1 'process\(4194303\): no such process here' err -- "$STAP" -p2 -e 'probe process(4194303).function("main") { }'
 # A script named in a process probe stands for its interpreter.
 expect_run uprobe_script_interpreter 0 '^process\("/bin/bash"\)\.function\("main"\) /\* <- process\("/usr/bin/ldd"\)' out -- "$STAP" -p2 -e 'probe process("/usr/bin/ldd").function("main") { println(1) }'
 # --example: the shipped examples by name, and alone their list.

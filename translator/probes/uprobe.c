@@ -42,7 +42,8 @@
  * library's) linkage-table entries that call function NAME of another
  * file, with $$name; .plt(...).return those calls' returns.
  *
- * Not yet: process(PID).function.
+ * process(PID) probes the program that process runs (its /proc/PID/exe
+ * when the script is built), in that process only.
  *
  * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
  * the file, the offset, the semaphore's offset, the program a library
@@ -96,6 +97,17 @@ static const struct pp_family_pattern patterns[] = {
 	{ "process(string).provider(string).mark(string)", 0 },
 	{ "process(string).library(string).mark(string)", 0 },
 	{ "process(string).library(string).provider(string).mark(string)", 0 },
+	{ "process(number).function(string)", 0 },
+	{ "process(number).function(string).call", 0 },
+	{ "process(number).function(string).return", 0 },
+	{ "process(number).function(string).inline", 0 },
+	{ "process(number).statement(string)", 0 },
+	{ "process(number).library(string).function(string)", 0 },
+	{ "process(number).library(string).function(string).return", 0 },
+	{ "process(number).mark(string)", 0 },
+	{ "process(number).provider(string).mark(string)", 0 },
+	{ "process(number).plt(string)", 0 },
+	{ "process(number).plt(string).return", 0 },
 	{ "process.function(string)", 0 },
 	{ "process.function(string).call", 0 },
 	{ "process.function(string).return", 0 },
@@ -120,6 +132,7 @@ struct up_data {
 	bool plt;                   /* a PLT entry: func is the function it calls */
 	const char *program;        /* a library probe: its program; else NULL */
 	const char *func;           /* the function, or the marker */
+	int64_t pid;                /* only in this process (process(PID)); 0: any */
 	uint64_t offset;            /* in the file */
 	uint64_t sem_offset;        /* a marker's semaphore in the file, 0: none */
 	bool ret;
@@ -134,6 +147,7 @@ struct up_data {
 /* What the concrete point says. */
 struct up_point {
 	int process_arg, library_arg, provider_arg, name_arg;
+	int64_t pid;                /* process(PID) */
 	bool ret, statement, mark, call, inline_, plt;
 };
 
@@ -143,7 +157,9 @@ static void read_point(const struct pp_request *req, struct up_point *up)
 	up->process_arg = up->library_arg = up->provider_arg = up->name_arg = -1;
 	int j = 0;
 	for (const struct pp_comp *c = req->point->comps; c; c = c->next, j++) {
-		if (strcmp(c->name, "process") == 0 && c->arg)
+		if (strcmp(c->name, "process") == 0 && c->arg && c->arg->kind == ND_NUM)
+			up->pid = c->arg->u.num;
+		else if (strcmp(c->name, "process") == 0 && c->arg)
 			up->process_arg = j;
 		else if (strcmp(c->name, "library") == 0)
 			up->library_arg = j;
@@ -334,6 +350,23 @@ static const char *find_library(struct pp_request *req, const char *program, con
 	return path;
 }
 
+/* process(PID): the program that process runs now, as this machine's
+ * /proc says (the script is built where it runs). */
+static const char *pid_program(struct pp_request *req, int64_t pid)
+{
+	char buf[PATH_MAX];
+	ssize_t n = pid > 0 && pid < 4194304
+		? readlink(arena_printf(req->arena, "/proc/%lld/exe", (long long)pid), buf,
+			   sizeof(buf) - 1) : -1;
+	if (n <= 0) {
+		pp_error(req, "process(%lld): no such process here (its program is read from "
+			 "/proc/PID/exe when the script is built)", (long long)pid);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return arena_strdup(req->arena, buf);
+}
+
 /* `process` with no path: the program -c runs (its first word). */
 static const char *target_program(struct pp_request *req)
 {
@@ -361,6 +394,7 @@ static struct up_data *data_for(struct pp_request *req, const struct up_point *u
 	d->optional = req->point->optional;
 	d->fv.ret = up->ret;
 	d->fv.user = true;
+	d->pid = up->pid;
 	return d;
 }
 
@@ -950,7 +984,7 @@ static void resolve(struct pp_request *req)
 	const char **programs = given ? uprobe_program_paths(req, given, &nprog) : NULL;
 	if (!given) {
 		programs = arena_alloc(req->arena, sizeof(*programs));
-		programs[0] = target_program(req);
+		programs[0] = up.pid ? pid_program(req, up.pid) : target_program(req);
 		nprog = programs[0] != NULL;
 	}
 	/* the files: each program, or each program's library (a library's
@@ -1131,10 +1165,10 @@ static const char *emit(struct pp_table_req *e)
 		if (p->entry_of)
 			continue;      /* an entry half runs from its .return probe's entry */
 		int half = pp_table_probe_and_half(e, k);
-		fprintf(e->out, "%s, %s, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL, %s, %s, %s },\n",
+		fprintf(e->out, "%s, %s, %lld, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL, %s, %s, %s },\n",
 			emit_cstr(e->arena, d->path, strlen(d->path)),
 			d->program ? emit_cstr(e->arena, d->program, strlen(d->program)) : "NULL",
-			d->offset, d->sem_offset, d->ret ? "true" : "false",
+			(long long)d->pid, d->offset, d->sem_offset, d->ret ? "true" : "false",
 			d->optional ? "true" : "false",
 			half >= 0 && p->entry_size ? p->entry_size : "0");
 		e->entries++;
