@@ -742,9 +742,7 @@ static bool parse_operand(struct arena *a, const struct ti_ufile *uf, const stru
 		if (plus)
 			*plus = '\0';
 		uint64_t at = 0;
-		char *end;
-		unsigned long long num = strtoull(disp, &end, 0);
-		if (*disp && !*end) {
+		if (!*disp || isdigit((unsigned char)disp[0]) || disp[0] == '-') {
 			*why = arena_printf(a, "a %%rip offset without a symbol: \"%s\"", op);
 			return false;
 		}
@@ -752,7 +750,6 @@ static bool parse_operand(struct arena *a, const struct ti_ufile *uf, const stru
 			*why = arena_printf(a, "no symbol %s in the file (\"%s\")", disp, op);
 			return false;
 		}
-		(void)num;
 		addr = arena_printf(a, "(c->regs->ip - 0x%" PRIx64 "ULL + 0x%" PRIx64 "ULL + %lld)",
 				    sdt->addr, at, off);
 	} else {
