@@ -1,19 +1,20 @@
 /* uprobe.c - probes on programs and shared libraries:
- * process("PATH").function("PATTERN[@FILE[:LINE]]")[.call|.return],
+ * process("PATH").function("PATTERN[@FILE[:LINE]]")[.call|.return|.inline],
  * process("PATH").statement("FUNC@FILE:LINE"), the same after
- * .library("LIB"), and process("PATH")[.library("LIB")][.provider("P")]
- * .mark("NAME") for SDT markers.  `process` without a path means the
- * program -c runs.
+ * .library("LIB"), process("PATH")[.library("LIB")][.provider("P")]
+ * .mark("NAME") for SDT markers, and .plt("NAME").  `process` without a
+ * path means the program -c runs; process(PID) the program PID runs.
  *
  * The program: a name with a '/' is taken as it is (a relative one from
- * the current directory); a bare name is looked for in $PATH, as a shell
- * would; a script stands for its interpreter (the "#!" line, through
- * /usr/bin/env), which is what runs.  A library: a path, or a file name (a glob allowed) in the
- * directories the dynamic linker searches.  With --sysroot DIR the files
- * are read under DIR, and the module probes them by the names the
- * script gives (a program built here to run in another root, as the VM
- * tests do).  A library probe fires only in the processes of its
- * program.
+ * the current directory; with *?[ a pattern, each file it matches once);
+ * a bare name is looked for in $PATH, as a shell would; a script stands
+ * for its interpreter (the "#!" line, through /usr/bin/env), which is
+ * what runs.  A library: a path (or pattern), or a file name (a glob
+ * allowed) in the directories the dynamic linker searches.  With
+ * --sysroot DIR the files are read under DIR, and the module probes them
+ * by the names the script gives (a program built here to run in another
+ * root, as the VM tests do).  A library probe fires only in the
+ * processes of its program.
  *
  * Where: the ELF symbol table gives each function's place in the file
  * (typeinfo/uelf.c); with DWARF (the file's own, or the debug file its
@@ -46,8 +47,9 @@
  * when the script is built), in that process only.
  *
  * Pass 3: the table runtime/probes/uprobe.c reads, one entry per probe:
- * the file, the offset, the semaphore's offset, the program a library
- * probe is limited to.
+ * the file, the program a library probe is limited to, the process
+ * (process(PID)), the offset, the semaphore's offset, and a .return
+ * probe's entry half with the size of its @entry values.
  */
 #include "config.h"
 
