@@ -1,5 +1,6 @@
 /* uprobe.c - probes on programs and shared libraries: function entries
- * and returns, statements and SDT markers, as (file, offset) uprobes.
+ * and returns, statements, SDT markers and PLT entries, as (file, offset)
+ * uprobes.
  *
  * Contract: the family's table is struct stp_uprobe_probe[] (pass 3,
  * translator/probes/uprobe.c), one entry per probe:
@@ -21,7 +22,8 @@
  *   slot is gone sees zeros and is counted.
  * - An entry with a program (a library's probe) fires only in processes
  *   running that program: its filter keeps the breakpoint out of other
- *   processes, and the handler checks again (the filter is advice).
+ *   processes, and the handler checks again (the filter is advice).  An
+ *   entry with a pid (process(PID)) fires only in that process.
  * - A failure of an optional entry (from a wildcard, or a `?` point) is
  *   skipped and counted in one warning; any other failure unwinds all and
  *   fails the session, saying why.
