@@ -387,6 +387,7 @@ static void _stp_switch_file(void);                 /* switch_file(): the next -
 static pid_t _stp_target(void);                     /* -c / -x pid, 0 when none */
 /* Whether t is the -c/-x target process or a descendant of it (true when
  * there is no target): process probes see only that tree, as upstream's. */
+struct task_struct;
 static bool _stp_in_target_tree(struct task_struct *t);
 static long _stp_tz_gmtoff(void);                   /* local zone: seconds west of UTC */
 static const char *_stp_tz_name(void);              /* local zone's name */
