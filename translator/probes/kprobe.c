@@ -360,34 +360,6 @@ static void resolve_function(struct pp_request *req, const struct kp_point *kp,
 
 /* ---- from DWARF ---- */
 
-/* Split "FUNC[@FILE[:LINE]]"; false after an error. */
-static bool split_pattern(struct pp_request *req, const char *what, const char *pattern,
-			  const char **fn, const char **file, int *line)
-{
-	char *f = arena_strdup(req->arena, pattern);
-	char *at = strchr(f, '@');
-	*fn = f;
-	*file = NULL;
-	*line = 0;
-	if (!at)
-		return true;
-	*at = '\0';
-	*file = at + 1;
-	char *colon = strrchr(at + 1, ':');
-	if (!colon)
-		return true;
-	*colon = '\0';
-	char *end;
-	long n = strtol(colon + 1, &end, 10);
-	if (colon == at + 1 || !*fn[0] || *end || n <= 0 || n > 10000000) {
-		pp_error(req, "%s(\"%s\"): write FUNCTION@FILE:LINE, the line a number", what,
-			 pattern);
-		return false;
-	}
-	*line = (int)n;
-	return true;
-}
-
 /* kernel.function("F@FILE[:LINE]"), kernel.statement("F@FILE:LINE"), and
  * the same for a module; any function of a module that only DWARF
  * describes (one given by path without BTF).  .function probes each
@@ -402,7 +374,7 @@ static void resolve_dwarf(struct pp_request *req, const struct kp_point *kp, con
 					kp->statement ? "statement" : "function");
 	const char *fn_pat, *file_pat, *why = NULL;
 	int line;
-	if (!split_pattern(req, what, pattern, &fn_pat, &file_pat, &line))
+	if (!pp_split_function(req, what, pattern, &fn_pat, &file_pat, &line))
 		return;
 	if (kp->statement && !line) {
 		pp_error(req, "%s(\"%s\"): name the line, FUNCTION@FILE:LINE", what, pattern);

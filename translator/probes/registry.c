@@ -307,6 +307,33 @@ int64_t pp_num_arg(const struct pp_request *req, int j)
 	return a && a->kind == ND_NUM ? a->u.num : 0;
 }
 
+bool pp_split_function(struct pp_request *req, const char *what, const char *pattern,
+		       const char **fn, const char **file, int *line)
+{
+	char *f = arena_strdup(req->arena, pattern);
+	char *at = strchr(f, '@');
+	*fn = f;
+	*file = NULL;
+	*line = 0;
+	if (!at)
+		return true;
+	*at = '\0';
+	*file = at + 1;
+	char *colon = strrchr(at + 1, ':');
+	if (!colon)
+		return true;
+	*colon = '\0';
+	char *end;
+	long n = strtol(colon + 1, &end, 10);
+	if (colon == at + 1 || !*fn[0] || *end || n <= 0 || n > 10000000) {
+		pp_error(req, "%s(\"%s\"): write FUNCTION@FILE:LINE, the line a number", what,
+			 pattern);
+		return false;
+	}
+	*line = (int)n;
+	return true;
+}
+
 int pp_table_probe_and_half(struct pp_table_req *e, int k)
 {
 	const struct elab_probe *p = e->probes[k];

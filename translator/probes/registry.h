@@ -127,6 +127,11 @@ void pp_error(struct pp_request *req, const char *fmt, ...)
  * unless quiet: a better message than the generic "no match". */
 void pp_no_match(struct pp_request *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Split a function probe's "FUNC[@FILE[:LINE]]" (kernel and programs
+ * alike); false after reporting, as what("PATTERN"), a line that is no
+ * number. */
+bool pp_split_function(struct pp_request *req, const char *what, const char *pattern,
+		       const char **fn, const char **file, int *line);
 /* The number argument of pattern component j (0 if absent). */
 int64_t pp_num_arg(const struct pp_request *req, int j);
 

@@ -416,33 +416,6 @@ static const struct probe_point *concrete(struct pp_request *req, const struct u
 	return pt;
 }
 
-/* "FUNC[@FILE[:LINE]]"; false after an error. */
-static bool split_pattern(struct pp_request *req, const char *pattern, const char **fn,
-			  const char **file, int *line)
-{
-	char *f = arena_strdup(req->arena, pattern);
-	char *at = strchr(f, '@');
-	*fn = f;
-	*file = NULL;
-	*line = 0;
-	if (!at)
-		return true;
-	*at = '\0';
-	*file = at + 1;
-	char *colon = strrchr(at + 1, ':');
-	if (!colon)
-		return true;
-	*colon = '\0';
-	char *end;
-	long n = strtol(colon + 1, &end, 10);
-	if (colon == at + 1 || !*fn[0] || *end || n <= 0 || n > 10000000) {
-		pp_error(req, "\"%s\": write FUNCTION@FILE:LINE, the line a number", pattern);
-		return false;
-	}
-	*line = (int)n;
-	return true;
-}
-
 /* One function the DWARF describes, probed at its entry (line 0; a
  * :LINE of .function: only if it has code there) or at the line itself
  * (.statement); false with *why. */
@@ -507,7 +480,8 @@ static void resolve_dwarf(struct pp_request *req, const struct up_point *up,
 {
 	const char *fn_pat, *file_pat, *why = NULL;
 	int line;
-	if (!split_pattern(req, pattern, &fn_pat, &file_pat, &line))
+	if (!pp_split_function(req, up->statement ? "statement" : "function", pattern, &fn_pat,
+			       &file_pat, &line))
 		return;
 	if (up->statement && !line) {
 		pp_error(req, ".statement(\"%s\"): name the line, FUNCTION@FILE:LINE", pattern);
