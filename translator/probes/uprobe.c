@@ -556,7 +556,12 @@ static void resolve_symbols(struct pp_request *req, const struct up_point *up,
 			    const struct ti_ufile *uf, const char *path, const char *program,
 			    const char *library, const char *pattern, const char *no_dwarf)
 {
-	if (strchr(pattern, '@') || up->statement) {
+	const char *fn_pat, *file_pat;
+	int line;
+	if (!pp_split_function(req, up->statement ? "statement" : "function", pattern, &fn_pat,
+			       &file_pat, &line))
+		return;
+	if (file_pat || up->statement) {
 		pp_error(req, "\"%s\": source files and lines need DWARF: %s", pattern, no_dwarf);
 		return;
 	}
