@@ -296,6 +296,7 @@ static void finish(struct elab *e, struct elab_program *ep)
 	ep->probes = e->probes;
 	ep->ksyms = e->ksyms;
 	ep->nksyms = e->nksyms;
+	ep->ti = e->ti;
 	int i = 0;
 	for (struct elab_probe *p = e->probes; p; p = p->next)
 		p->index = i++;

@@ -130,6 +130,8 @@ struct elab_probe {
 	struct elab_probe *next;
 };
 
+struct ti;
+
 struct elab_program {
 	struct program *prog;         /* all parsed declarations, user and tapset */
 	struct elab_probe *probes;
@@ -145,6 +147,8 @@ struct elab_program {
 					 gives the module at load time (@var):
 					 "name" (vmlinux) or "module:name" */
 	int nksyms;
+	struct ti *ti;                /* the type information pass 2 loaded (pass 3
+					 reads programs' files through it again) */
 };
 
 /* Elaborate prog (from pass1_run with p1).  Returns 0 and sets *out, or 1

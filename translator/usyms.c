@@ -87,8 +87,8 @@ void emit_usyms(struct emit *E, FILE *out, const char **fields)
 		return;
 	bool unwind = wants(E, "pragma:uunwind");
 	struct arena *a = E->arena;
-	/* only the user files' facts are asked for: no kernel is loaded */
-	struct ti *ti = ti_open(a, "", false, NULL);
+	/* the files pass 2 read are memoized there */
+	struct ti *ti = E->ep->ti;
 	const struct session *s = E->sess;
 	struct ufiles u = { 0 };
 	for (const struct elab_probe *p = E->ep->probes; p; p = p->next) {
@@ -96,11 +96,11 @@ void emit_usyms(struct emit *E, FILE *out, const char **fields)
 		if (f)
 			add_file(a, &u, f);
 	}
+	/* a path, made absolute as process probes' are */
 	for (int i = 0; i < s->objects.count; i++) {
 		const char *o = s->objects.items[i];
 		if (strchr(o, '/'))
-			add_file(a, &u, o[0] == '/' ? o : arena_printf(a, "%s/%s", getenv("PWD") ?
-								       getenv("PWD") : ".", o));
+			add_file(a, &u, uprobe_library_path(a, s, "", o));
 	}
 	for (int i = 0; s->ldd && i < u.n; i++) {
 		const struct ti_ufile *uf = ti_user_file(ti, host_of(a, s, u.paths[i]), NULL);
