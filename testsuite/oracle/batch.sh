@@ -161,17 +161,11 @@ rt_batch_add() {
 	else
 		echo "$RT_CASE_TIMEOUT" >"$t/timeout"
 	fi
-	if [ -f "$dir/$name.files" ]; then
-		local f
-		while read -r f; do
-			[ -n "$f" ] || continue
-			cp "${f//'${KREL}'/$RT_KREL}" "$t/" || return 1
-		done <"$dir/$name.files"
-	fi
 	if [ -n "${RT_SYSROOT:-}" ] && [ -d "$RT_SYSROOT/batch/tests/$name" ]; then
 		# the very files the module was built against
 		cp -a "$RT_SYSROOT/batch/tests/$name/." "$t/" || return 1
-	elif [ -f "$dir/$name.c" ]; then
+	else
+		# the .files, and the program if there is one
 		rt_program "$dir" "$name" "$t" || return 1
 	fi
 	# the case's kernel module lies next to its script's module
